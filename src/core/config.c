@@ -1,0 +1,95 @@
+/* The one place TERN_* environment variables are read. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <mpi.h>
+#include "core/config.h"
+#include "core/error.h"
+
+struct tn_config tn_config;
+
+static const tn_config_var_t vars[] = {
+    {"TRANSPORTS", "(all usable)",
+     "comma-separated providers to use, in order of preference (e.g. tcp)"},
+    {"TCP_EAGER_MAX", "65536", "largest message the tcp provider sends eagerly, in bytes"},
+    {"TCP_IF", "(first non-loopback interface)", "network interface the tcp provider uses"},
+    {"SPIN_COUNT", "(auto)",
+     "progress polls before a blocking call sleeps; auto spins only when no core is oversubscribed"},
+    {"DEBUG", "0", "1 prints bootstrap and provider decisions to stderr"},
+};
+
+const tn_config_var_t *tn_config_vars(int *count)
+{
+    *count = (int)(sizeof(vars) / sizeof(vars[0]));
+    return vars;
+}
+
+static const char *env(const char *name)
+{
+    char full[64];
+    snprintf(full, sizeof(full), "TERN_%s", name);
+    const char *v = getenv(full);
+    return v && *v ? v : NULL;
+}
+
+/* Parses a non-negative size with optional k/m/g suffix. */
+static int parse_size(const char *name, const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    switch (*end) {
+    case 'k': case 'K': v <<= 10; end++; break;
+    case 'm': case 'M': v <<= 20; end++; break;
+    case 'g': case 'G': v <<= 30; end++; break;
+    default: break;
+    }
+    if (errno || end == s || *end || s[0] == '-')
+        return tn_err_set(MPI_ERR_OTHER,
+                          "TERN_%s=%s is not a size (expected bytes, optionally with k, m or g)",
+                          name, s);
+    *out = (size_t)v;
+    return MPI_SUCCESS;
+}
+
+static int parse_int(const char *name, const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > 1000000000)
+        return tn_err_set(MPI_ERR_OTHER, "TERN_%s=%s is not a non-negative integer", name, s);
+    *out = (int)v;
+    return MPI_SUCCESS;
+}
+
+/* Spinning only pays when every rank on this node has a core of its own. */
+static int default_spin_count(void)
+{
+    const char *local = getenv("TERN_LOCAL_SIZE");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long nlocal = local ? strtol(local, NULL, 10) : 1;
+    return (cores > 0 && nlocal > cores) ? 1 : 2000;
+}
+
+int tn_config_load(void)
+{
+    const char *v;
+    int rc;
+    struct tn_config c = {
+        .tcp_eager_max = 64 * 1024,
+        .spin_count = default_spin_count(),
+    };
+    c.transports = env("TRANSPORTS");
+    c.tcp_if = env("TCP_IF");
+    if ((v = env("TCP_EAGER_MAX")) && (rc = parse_size("TCP_EAGER_MAX", v, &c.tcp_eager_max)))
+        return rc;
+    if ((v = env("SPIN_COUNT")) && (rc = parse_int("SPIN_COUNT", v, &c.spin_count)))
+        return rc;
+    if ((v = env("DEBUG")) && (rc = parse_int("DEBUG", v, &c.debug)))
+        return rc;
+    tn_config = c;
+    return MPI_SUCCESS;
+}

@@ -1,0 +1,117 @@
+/* p2p's wire format and the pieces shared between its files.
+ *
+ * Active messages (ids in the transport's handler table):
+ *   EAGER     match header + the whole payload
+ *   RTS       match header; the receiver answers CTS once a receive matches
+ *   CTS       {sreq, rreq}: the sender streams DATA
+ *   DATA      {rreq} + payload, landed straight in the receive buffer (place())
+ *   SYNC_ACK  {sreq}: a synchronous eager send has been matched
+ * Request ids are the requests' addresses; a request lives until its peer
+ * can no longer name it. */
+#ifndef TN_P2P_PROTO_H
+#define TN_P2P_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "p2p/p2p.h"
+#include "transport/transport.h"
+
+enum tn_p2p_am { TN_AM_EAGER, TN_AM_RTS, TN_AM_CTS, TN_AM_DATA, TN_AM_SYNC_ACK };
+
+#define TN_P2P_FLAG_SYNC 0x1
+
+typedef struct tn_p2p_match_hdr {
+    int32_t tag;
+    int32_t src;          /* sender's rank in the communicator */
+    uint16_t context_id;  /* includes the p2p/coll offset */
+    uint16_t flags;
+    uint32_t pad;
+    uint64_t size;        /* message bytes */
+    uint64_t sreq;        /* sender's request (RTS, synchronous eager) */
+} tn_p2p_match_hdr_t;
+
+typedef struct tn_p2p_cts_hdr {
+    uint64_t sreq;
+    uint64_t rreq;
+} tn_p2p_cts_hdr_t;
+
+typedef struct tn_p2p_id_hdr {
+    uint64_t req;
+} tn_p2p_id_hdr_t;
+
+/* An arrived message no receive matched yet; also what MPI_Message names. */
+struct tn_p2p_msg {
+    struct tn_p2p_msg *next;
+    tn_p2p_match_hdr_t hdr;
+    int peer_world;
+    unsigned am_id;        /* TN_AM_EAGER or TN_AM_RTS */
+    unsigned char data[]; /* eager payload */
+};
+
+/* States of a request in the protocols. */
+enum tn_p2p_state {
+    TN_P2P_POSTED = 1,  /* receive waiting in the posted queue */
+    TN_P2P_WAIT_DATA,   /* receive matched an RTS, CTS sent */
+    TN_P2P_WAIT_CTS,    /* rendezvous send waiting for CTS */
+    TN_P2P_SENDING,     /* send waiting for transport completion / sync ack */
+};
+
+static inline uint64_t tn_p2p_id(tn_request_t *r)
+{
+    return (uint64_t)(uintptr_t)r;
+}
+
+static inline tn_request_t *tn_p2p_req(uint64_t id)
+{
+    return (tn_request_t *)(uintptr_t)id;
+}
+
+/* match.c: the posted and unexpected queues. */
+void tn_match_post(tn_request_t *rreq);
+/* Removes and returns the first posted receive matching hdr, or NULL. */
+tn_request_t *tn_match_posted(const tn_p2p_match_hdr_t *hdr);
+void tn_match_add_unexpected(struct tn_p2p_msg *msg);
+/* Finds the first unexpected message matching (ctx, src, tag); removes it
+ * when take is set. */
+struct tn_p2p_msg *tn_match_unexpected(uint16_t ctx, int src, int tag, int take);
+/* Removes rreq from the posted queue; 0 if it was not there. */
+int tn_match_cancel(tn_request_t *rreq);
+void tn_match_finalize(void);
+
+/* A receive has met its message. */
+void tn_p2p_recv_matched(tn_request_t *rreq, struct tn_p2p_msg *msg);
+void tn_p2p_recv_eager(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr, int peer_world,
+                       const void *data, size_t len);
+void tn_p2p_recv_rts(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr, int peer_world);
+/* Fills source, tag and count (the bytes that fit) and flags truncation. */
+void tn_p2p_recv_status(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr);
+
+/* Sends a small control message; a failure is fatal (the peer is gone). */
+void tn_p2p_send_ctrl(int peer_world, unsigned am_id, const void *hdr, size_t len);
+/* A send request has one transport completion or ack less to wait for. */
+void tn_p2p_send_progress(tn_request_t *sreq, int status);
+
+/* The payload of send r as one buffer: the user's when contiguous, else a
+ * packed copy in r->tmp. */
+int tn_p2p_payload(tn_request_t *r, struct iovec *iov);
+
+/* eager.c and rndv.c: senders and active-message handlers. */
+int tn_eager_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
+int tn_rndv_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
+void tn_eager_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
+                      size_t len);
+void tn_eager_sync_ack(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
+                       size_t len);
+void tn_rndv_rts_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
+                         size_t len);
+void tn_rndv_cts_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
+                         size_t len);
+int tn_rndv_data_place(void *arg, int peer, const void *hdr, size_t hdr_len, size_t data_len,
+                       const struct iovec **iov, int *iovcnt);
+void tn_rndv_data_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
+                          size_t len);
+
+/* The handler table p2p hands to every transport. */
+extern const tn_am_handler_t tn_p2p_handlers[TN_AM_MAX];
+
+#endif

@@ -1,0 +1,28 @@
+/* tern_info: what this Tern is, which providers it has, and every tunable. */
+#include <stdio.h>
+#include <mpi.h>
+#include "config.h"
+#include "core/config.h"
+#include "transport/transport.h"
+
+int main(void)
+{
+    const tn_transport_ops_t *const *ops;
+    int n = tn_transport_list(&ops), nvars;
+    const tn_config_var_t *vars = tn_config_vars(&nvars);
+
+    printf("Tern MPI %s (MPI %d.%d, MPICH ABI: libmpich.so.12)\n", PACKAGE_VERSION, MPI_VERSION,
+           MPI_SUBVERSION);
+    printf("\nProviders built (in order of preference):\n");
+    for (int i = 0; i < n; i++) {
+        const char *why = NULL;
+        int ok = ops[i]->probe(&why);
+        printf("  %-8s %s%s%s\n", ops[i]->name, ok ? "usable" : "not usable", why ? ": " : "",
+               why ? why : "");
+    }
+    printf("\nEnvironment variables:\n");
+    for (int i = 0; i < nvars; i++)
+        printf("  TERN_%-16s default %s\n  %-21s %s\n", vars[i].name, vars[i].default_str, "",
+               vars[i].meaning);
+    return 0;
+}
