@@ -43,7 +43,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 typedef long MPI_Aint;
-/* long long predates C++11; keep -pedantic quiet about it in C89 and C++98 mode. */
+/* long long is not in C89 or C++98; keep -pedantic quiet about it there. */
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wlong-long"

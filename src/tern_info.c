@@ -1,7 +1,6 @@
 /* tern_info: what this Tern is, which providers it has, and every tunable. */
 #include <stdio.h>
 #include <mpi.h>
-#include "config.h"
 #include "core/config.h"
 #include "transport/transport.h"
 

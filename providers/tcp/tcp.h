@@ -32,7 +32,7 @@
 #define TN_TCP_IOV_BATCH 64        /* iovecs per sendmsg/readv, on the stack */
 #define TN_TCP_EVENTS 64           /* epoll events per progress call */
 #define TN_TCP_ACCEPT_MAX 64       /* accepts per progress call */
-#define TN_TCP_PENDING_MAX 128     /* unfinished handshakes; the oldest goes first */
+#define TN_TCP_PENDING_MAX 1024    /* unfinished handshakes; beyond, the oldest goes */
 #define TN_TCP_WARNED_MAX 64       /* sources remembered for warn-once */
 #define TN_TCP_BYE_WAIT_MS 2000    /* close() waits at most this long to send BYEs */
 
@@ -183,9 +183,11 @@ int tn_tcp_conn_set_events(tn_tcp_t *tp, tn_tcp_conn_t *c, uint32_t events);
 /* Closes c's socket, moves it to state and fails its queued sends with code;
  * returns code. */
 int tn_tcp_conn_drop(tn_tcp_t *tp, tn_tcp_conn_t *c, enum tn_tcp_state state, int code);
+/* The peer went away: an error unless it had said BYE and nothing is queued to it. */
 int tn_tcp_conn_lost(tn_tcp_t *tp, tn_tcp_conn_t *c);
-/* close(): says BYE (waiting until deadline_ms on CLOCK_MONOTONIC at most) and frees c. */
-void tn_tcp_conn_close(tn_tcp_t *tp, tn_tcp_conn_t *c, int64_t deadline_ms);
+/* For close(): says BYE on every connection and frees connections and pending
+ * handshakes. */
+void tn_tcp_conns_close(tn_tcp_t *tp);
 
 /* tcp_send.c */
 int tn_tcp_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, size_t hdr_len,

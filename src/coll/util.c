@@ -41,7 +41,7 @@ int tn_coll_scratch(MPI_Aint count, const tn_datatype_t *dt, tn_coll_inline_t *i
                     void **buf, const char *fname)
 {
     MPI_Aint lo, hi;
-    void *start;
+    void *start = NULL;
     tn_coll_span(count, dt, &lo, &hi);
     int rc = tn_coll_scratch_bytes((size_t)(hi - lo), inl, mem, &start, fname);
     if (rc)

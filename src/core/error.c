@@ -208,7 +208,7 @@ const char *tn_err_string(int code)
 /* Appends an entry; returns its code or 0 when out of memory. */
 static int user_add(int cls)
 {
-    if (nusers == users_cap) {
+    if (nusers >= users_cap) {
         int cap = users_cap ? 2 * users_cap : 16;
         if ((unsigned)cap >= TN_ERR_SEQ_LIMIT)
             return 0;

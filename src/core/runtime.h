@@ -2,6 +2,7 @@
 #ifndef TN_RUNTIME_H
 #define TN_RUNTIME_H
 
+#include <stddef.h>
 #include <mpi.h>
 
 enum tn_rt_state { TN_RT_UNINIT = 0, TN_RT_INIT = 1, TN_RT_FINALIZED = 2 };

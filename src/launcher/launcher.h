@@ -18,11 +18,11 @@
 #include "pmi/pmi_wire.h"
 
 /* Exit statuses of mpirun that are not a rank's own. */
-#define TN_EXIT_USAGE 2           /* bad command line */
+#define TN_EXIT_USAGE 2            /* bad command line */
 #define TN_EXIT_NOT_EXECUTABLE 126 /* program exists but can not be executed */
-#define TN_EXIT_NOT_FOUND 127     /* program not found */
-#define TN_EXIT_TIMEOUT 124       /* --timeout expired (as timeout(1)) */
-#define TN_EXIT_FAILED 1          /* mpirun could not run the job, or a rank broke the protocol */
+#define TN_EXIT_NOT_FOUND 127      /* program not found */
+#define TN_EXIT_TIMEOUT 124        /* --timeout expired (as timeout(1)) */
+#define TN_EXIT_FAILED 1           /* mpirun could not run the job, or a rank broke the protocol */
 
 /* One MPMD segment: "-n N [-env VAR VAL] program args". */
 struct tn_app {
@@ -39,7 +39,7 @@ struct tn_options {
     int nenv;
     char **env; /* "VAR=VAL" from -x and -genv */
     bool tag_output;
-    int timeout; /* seconds; 0 for none */
+    int timeout;  /* seconds; 0 for none */
     bool verbose; /* trace PMI traffic on stderr */
 };
 
@@ -82,6 +82,7 @@ struct tn_job {
     sigset_t saved_mask; /* the signal mask to give the ranks */
     bool stopping;       /* a failure ended the job; ranks are being killed */
     int status;          /* mpirun's exit status once stopping */
+    long long kill_at;   /* when SIGKILL follows SIGTERM (ms, CLOCK_MONOTONIC); 0: not due */
 };
 
 /* mpirun.c: prints "mpirun: <message>" on stderr. */
@@ -99,7 +100,7 @@ void tn_job_fail(struct tn_job *job, int status, const char *fmt, ...)
  * prints why and returns TN_EXIT_NOT_FOUND or TN_EXIT_NOT_EXECUTABLE. */
 int tn_spawn_check(const struct tn_options *opt);
 /* Starts rank r in its own process group with its PMI socket and output pipes;
- * stdin_fd is its stdin, or -1 for /dev/null. Returns 0, or -1 after printing why. */
+ * stdin_fd is its stdin, or -1 for /dev/null. Returns 0, or -1 with errno set. */
 int tn_spawn_local(struct tn_job *job, struct tn_rank *r, int stdin_fd);
 
 /* pmi_server.c */
@@ -107,15 +108,16 @@ int tn_pmisrv_init(const struct tn_job *job); /* 0, or -1 after printing why */
 void tn_pmisrv_free(void);
 /* Handles the complete lines available on r's PMI socket; closes it at EOF. */
 void tn_pmisrv_read(struct tn_job *job, struct tn_rank *r);
-/* r was reaped after a clean exit: a barrier still waiting for it fails the job. */
-void tn_pmisrv_rank_gone(struct tn_job *job, struct tn_rank *r);
+/* Fails the job when a barrier waits for a rank that has exited (call after
+ * a rank exits cleanly; barrier_in checks it too). */
+void tn_pmisrv_check_barrier(struct tn_job *job);
 
 /* stdio_forward.c */
 /* Forwards what s's pipe holds: whole lines, or the buffer once it is full;
  * at EOF (or when drain is set and nothing more is there) also the partial
- * last line, then closes the pipe. */
-void tn_stdio_read(const struct tn_job *job, const struct tn_rank *r, struct tn_stream *s,
-                   bool drain);
+ * last line, then closes the pipe. When mpirun's own output is closed, the
+ * job ends with status 141 (128 + SIGPIPE). */
+void tn_stdio_read(struct tn_job *job, const struct tn_rank *r, struct tn_stream *s, bool drain);
 /* Moves data from mpirun's stdin to rank 0: call when in->from is readable
  * or in->to is writable. */
 void tn_stdio_stdin(struct tn_stdin *in);

@@ -11,7 +11,9 @@
 
 #include "launcher/launcher.h"
 
-#ifndef TN_VERSION
+#ifdef PACKAGE_VERSION /* from config.h */
+#define TN_VERSION PACKAGE_VERSION
+#else
 #define TN_VERSION "unknown"
 #endif
 
@@ -41,8 +43,8 @@ static const char usage[] =
     "Exit status: 0 when every rank exited 0; otherwise that of the first failure:\n"
     "a rank's exit status, 128+N for a rank killed by signal N, the code given to\n"
     "MPI_Abort, 1 for a rank that exited without MPI_Finalize, 124 on --timeout,\n"
-    "130/143/129 when mpirun gets SIGINT/SIGTERM/SIGHUP, 127 (126) when the program\n"
-    "is not found (not executable), 2 for a bad command line.\n";
+    "128+N when mpirun gets signal N (SIGINT, SIGTERM, SIGHUP, SIGQUIT), 127 (126)\n"
+    "when the program is not found (not executable), 2 for a bad command line.\n";
 
 void tn_mpirun_say(const char *fmt, ...)
 {
@@ -54,8 +56,19 @@ void tn_mpirun_say(const char *fmt, ...)
     fprintf(stderr, "mpirun: %s\n", msg);
 }
 
-enum opt_id { OPT_N, OPT_X, OPT_GENV, OPT_ENV, OPT_TAG, OPT_TIMEOUT, OPT_HOST, OPT_ACCEPTED,
-              OPT_VERBOSE, OPT_HELP, OPT_VERSION };
+enum opt_id {
+    OPT_N,
+    OPT_X,
+    OPT_GENV,
+    OPT_ENV,
+    OPT_TAG,
+    OPT_TIMEOUT,
+    OPT_HOST,
+    OPT_ACCEPTED,
+    OPT_VERBOSE,
+    OPT_HELP,
+    OPT_VERSION
+};
 
 static const struct {
     const char *name; /* matched after one or two leading dashes */
@@ -81,10 +94,14 @@ static const struct {
     {"version", 0, OPT_VERSION},
 };
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     tn_mpirun_say("%s (see mpirun --help)", msg);
     return TN_EXIT_USAGE;
 }
@@ -144,123 +161,152 @@ static int check_hosts(const char *list)
     return 0;
 }
 
-/* Parses argv into opt. Returns -1 to go on, or the status to exit with. */
+/* Applies option `flag` (table entry id, with its arguments) to opt, or to
+ * app for per-program options. Returns -1 to go on, or the status to exit with. */
+static int apply_option(struct tn_options *opt, struct tn_app *app, const char *flag,
+                        enum opt_id id, const char *const *args)
+{
+    switch (id) {
+    case OPT_N:
+        if (parse_count(args[0], NPROCS_MAX, &app->nprocs))
+            return usage_error("%s wants a number of ranks from 1 to %d, not '%s'", flag,
+                               NPROCS_MAX, args[0]);
+        break;
+    case OPT_X: {
+        const char *eq = strchr(args[0], '=');
+        const char *value = eq ? eq + 1 : getenv(args[0]);
+        if (!value)
+            break; /* an unset variable is not exported */
+        opt->env[opt->nenv] =
+            make_env(args[0], eq ? (size_t)(eq - args[0]) : strlen(args[0]), value);
+        if (!opt->env[opt->nenv++])
+            return usage_error("%s '%s': not a variable name", flag, args[0]);
+        break;
+    }
+    case OPT_GENV:
+    case OPT_ENV: {
+        char *var = make_env(args[0], strlen(args[0]), args[1]);
+        if (!var)
+            return usage_error("%s '%s': not a variable name", flag, args[0]);
+        if (id == OPT_GENV)
+            opt->env[opt->nenv++] = var;
+        else
+            app->env[app->nenv++] = var;
+        break;
+    }
+    case OPT_TAG:
+        opt->tag_output = true;
+        break;
+    case OPT_TIMEOUT:
+        if (parse_count(args[0], INT_MAX / 1000, &opt->timeout))
+            return usage_error("%s wants a positive number of seconds, not '%s'", flag, args[0]);
+        break;
+    case OPT_HOST:
+        if (check_hosts(args[0]))
+            return TN_EXIT_USAGE;
+        break;
+    case OPT_ACCEPTED:
+        break;
+    case OPT_VERBOSE:
+        opt->verbose = true;
+        break;
+    case OPT_HELP:
+        fputs(usage, stdout);
+        return 0;
+    case OPT_VERSION:
+        printf("mpirun (Tern) %s\n", TN_VERSION);
+        return 0;
+    }
+    return -1;
+}
+
+/* Handles the option at argv[*i] (and its arguments, advancing *i past them). */
+static int parse_option(int argc, char **argv, int *i, struct tn_options *opt, struct tn_app *app)
+{
+    const char *flag = argv[*i];
+    const char *name = flag + (flag[1] == '-' ? 2 : 1);
+    size_t name_len = strcspn(name, "=");
+    size_t k = 0, n = sizeof option_table / sizeof option_table[0];
+    while (k < n && !(strlen(option_table[k].name) == name_len &&
+                      strncmp(option_table[k].name, name, name_len) == 0))
+        k++;
+    if (k == n)
+        return usage_error("unknown option '%s'", flag);
+
+    const char *args[2] = {NULL, NULL};
+    int nargs = option_table[k].nargs, have = 0;
+    if (name[name_len] == '=') { /* --opt=value */
+        if (nargs != 1)
+            return usage_error("option '%.*s' does not take '=value'",
+                               (int)(name + name_len - flag), flag);
+        args[have++] = name + name_len + 1;
+    }
+    for (; have < nargs; have++) {
+        if (*i + 1 >= argc)
+            return usage_error("option '%s' needs %d argument%s", flag, nargs,
+                               nargs > 1 ? "s" : "");
+        args[have] = argv[++*i];
+    }
+    return apply_option(opt, app, flag, option_table[k].id, args);
+}
+
+/* Parses argv into opt: segments "[options] program [args]" separated by ':'.
+ * Returns -1 to go on, or the status to exit with. */
 static int parse_args(int argc, char **argv, struct tn_options *opt)
 {
     /* no array can have more entries than there are arguments */
     opt->apps = calloc((size_t)argc, sizeof *opt->apps);
     opt->env = calloc((size_t)argc, sizeof *opt->env);
-    char **app_env = calloc((size_t)argc, sizeof *app_env);
-    if (!opt->apps || !opt->env || !app_env) {
+    if (!opt->apps || !opt->env) {
         tn_mpirun_say("out of memory");
         return TN_EXIT_FAILED;
     }
 
-    int i = 1;
-    while (i < argc) {
+    long total = 0;
+    for (int i = 1; i < argc;) {
         struct tn_app *app = &opt->apps[opt->napps++];
         app->nprocs = 1;
-        app->env = app_env;
-        for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-            const char *name = argv[i] + (argv[i][1] == '-' ? 2 : 1);
-            size_t name_len = strcspn(name, "=");
-            const char *inline_arg = name[name_len] == '=' ? name + name_len + 1 : NULL;
-            size_t k = 0, n = sizeof option_table / sizeof option_table[0];
-            while (k < n && !(strlen(option_table[k].name) == name_len &&
-                              strncmp(option_table[k].name, name, name_len) == 0))
-                k++;
-            if (k == n)
-                return usage_error("unknown option '%s'", argv[i]);
-
-            const char *args[2] = {NULL, NULL};
-            int nargs = option_table[k].nargs, have = 0;
-            if (inline_arg && nargs != 1)
-                return usage_error("option '%s' does not take '=value'", argv[i]);
-            if (inline_arg)
-                args[have++] = inline_arg;
-            for (; have < nargs; have++) {
-                if (i + 1 >= argc)
-                    return usage_error("option '%s' needs more arguments", argv[i]);
-                args[have] = argv[++i];
-            }
-
-            const char *eq;
-            switch (option_table[k].id) {
-            case OPT_N:
-                if (parse_count(args[0], NPROCS_MAX, &app->nprocs))
-                    return usage_error("-n wants a number of ranks from 1 to 100000, not '%s'",
-                                       args[0]);
-                break;
-            case OPT_X:
-                eq = strchr(args[0], '=');
-                if (eq) {
-                    opt->env[opt->nenv] = make_env(args[0], (size_t)(eq - args[0]), eq + 1);
-                    if (!opt->env[opt->nenv++])
-                        return usage_error("-x '%s': not a variable name", args[0]);
-                } else if (getenv(args[0])) { /* unset variables are skipped */
-                    opt->env[opt->nenv] = make_env(args[0], strlen(args[0]), getenv(args[0]));
-                    if (!opt->env[opt->nenv++])
-                        return usage_error("-x '%s': not a variable name", args[0]);
-                }
-                break;
-            case OPT_GENV:
-            case OPT_ENV: {
-                char *s = make_env(args[0], strlen(args[0]), args[1]);
-                if (!s)
-                    return usage_error("-genv/-env '%s': not a variable name", args[0]);
-                if (option_table[k].id == OPT_GENV)
-                    opt->env[opt->nenv++] = s;
-                else
-                    app->env[app->nenv++] = s;
-                break;
-            }
-            case OPT_TAG:
-                opt->tag_output = true;
-                break;
-            case OPT_TIMEOUT:
-                if (parse_count(args[0], INT_MAX / 1000, &opt->timeout))
-                    return usage_error("--timeout wants a positive number of seconds, not '%s'",
-                                       args[0]);
-                break;
-            case OPT_HOST:
-                if (check_hosts(args[0]))
-                    return TN_EXIT_USAGE;
-                break;
-            case OPT_ACCEPTED:
-                break;
-            case OPT_VERBOSE:
-                opt->verbose = true;
-                break;
-            case OPT_HELP:
-                fputs(usage, stdout);
-                return 0;
-            case OPT_VERSION:
-                printf("mpirun (Tern) %s\n", TN_VERSION);
-                return 0;
-            }
+        app->env = calloc((size_t)argc, sizeof *app->env);
+        if (!app->env) {
+            tn_mpirun_say("out of memory");
+            return TN_EXIT_FAILED;
         }
-
+        for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+            int rc = parse_option(argc, argv, &i, opt, app);
+            if (rc >= 0)
+                return rc;
+        }
         if (i == argc || strcmp(argv[i], ":") == 0)
             return usage_error("no program given%s", opt->napps > 1 ? " after ':'" : "");
         app->argv = &argv[i];
         while (i < argc && strcmp(argv[i], ":") != 0)
             i++;
         if (i < argc) {
-            argv[i++] = NULL; /* ends this app's argv */
+            argv[i++] = NULL; /* ends this program's argv */
             if (i == argc)
-                return usage_error("no program given%s", " after ':'");
+                return usage_error("no program given after ':'");
         }
-        app_env += app->nenv;
+        total += app->nprocs;
     }
     if (opt->napps == 0)
-        return usage_error("no program given%s", "");
-
-    long total = 0;
-    for (int a = 0; a < opt->napps; a++)
-        total += opt->apps[a].nprocs;
+        return usage_error("no program given");
     if (total > NPROCS_MAX)
-        return usage_error("%s", "more than 100000 ranks in total");
+        return usage_error("%ld ranks in total; at most %d are allowed", total, NPROCS_MAX);
     return -1;
+}
+
+static void free_options(struct tn_options *opt)
+{
+    for (int a = 0; a < opt->napps; a++) {
+        for (int i = 0; i < opt->apps[a].nenv; i++)
+            free(opt->apps[a].env[i]);
+        free(opt->apps[a].env);
+        free(opt->apps[a].path);
+    }
+    for (int i = 0; i < opt->nenv; i++)
+        free(opt->env[i]);
+    free(opt->env);
+    free(opt->apps);
 }
 
 /* The ranks must talk to this mpirun, not to a process manager that mpirun
@@ -287,8 +333,10 @@ int main(int argc, char **argv)
 
     struct tn_options opt = {0};
     int rc = parse_args(argc, argv, &opt);
-    if (rc >= 0)
+    if (rc >= 0) {
+        free_options(&opt);
         return rc;
+    }
 
     /* three descriptors per rank: allow as many as the hard limit permits */
     struct rlimit lim;
@@ -297,5 +345,7 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &lim);
     }
     drop_outer_pmi_env();
-    return tn_job_run(&opt);
+    rc = tn_job_run(&opt);
+    free_options(&opt);
+    return rc;
 }

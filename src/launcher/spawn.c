@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,11 +76,14 @@ static void set_env_int(const char *name, int value)
 }
 
 /* In the child: becomes rank r and executes its program. */
-static _Noreturn void exec_rank(const struct tn_job *job, const struct tn_rank *r, int pmi_fd,
-                                int out_fd, int err_fd, int in_fd)
+static _Noreturn void exec_rank(const struct tn_job *job, const struct tn_rank *r, pid_t mpirun,
+                                int pmi_fd, int out_fd, int err_fd, int in_fd)
 {
     const struct tn_app *app = &job->opt->apps[r->appnum];
     setpgid(0, 0);
+    /* should mpirun be killed outright, its ranks go with it */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != mpirun)
+        _exit(TN_EXIT_FAILED);
     if (in_fd < 0)
         in_fd = open("/dev/null", O_RDONLY);
     /* the new descriptors 0-2 lose close-on-exec; every other one of ours has it */
@@ -101,22 +105,23 @@ static _Noreturn void exec_rank(const struct tn_job *job, const struct tn_rank *
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &job->saved_mask, NULL);
     execv(app->path, app->argv);
-    fprintf(stderr, "mpirun: %s: %s\n", app->path, strerror(errno));
-    _exit(TN_EXIT_NOT_FOUND);
+    int e = errno;
+    fprintf(stderr, "mpirun: %s: %s\n", app->path, strerror(e));
+    _exit(e == ENOENT ? TN_EXIT_NOT_FOUND : TN_EXIT_NOT_EXECUTABLE);
 }
 
 int tn_spawn_local(struct tn_job *job, struct tn_rank *r, int stdin_fd)
 {
     int sv[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
-        pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+        pipe2(err, O_CLOEXEC) < 0)
         goto fail;
 
-    pid_t pid = fork();
+    pid_t mpirun = getpid(), pid = fork();
     if (pid < 0)
         goto fail;
     if (pid == 0)
-        exec_rank(job, r, sv[1], out[1], err[1], stdin_fd);
+        exec_rank(job, r, mpirun, sv[1], out[1], err[1], stdin_fd);
 
     setpgid(pid, pid); /* also done by the child: whichever runs first wins the race */
     close(sv[1]);
@@ -132,15 +137,13 @@ int tn_spawn_local(struct tn_job *job, struct tn_rank *r, int stdin_fd)
     r->err = (struct tn_stream){.fd = err[0], .dest = STDERR_FILENO};
     return 0;
 
-fail:
-    tn_mpirun_say("can not start rank %d: %s", r->id, strerror(errno));
-    for (int i = 0; i < 2; i++) {
-        if (err[i] >= 0)
-            close(err[i]);
-        if (out[i] >= 0)
-            close(out[i]);
-        if (sv[i] >= 0)
-            close(sv[i]);
-    }
+fail : {
+    int saved = errno;
+    int fds[] = {sv[0], sv[1], out[0], out[1], err[0], err[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    errno = saved;
     return -1;
+}
 }

@@ -8,16 +8,15 @@
 
 #include "launcher/launcher.h"
 
-/* Writes all of iov to fd. Errors (mpirun's own output closed) drop the
- * data: the ranks must keep running and their pipes must keep draining. */
-static void write_all(int fd, struct iovec *iov, int n)
+/* Writes all of iov to fd. Returns 0, or -1 with errno set. */
+static int write_all(int fd, struct iovec *iov, int n)
 {
     while (n > 0) {
         ssize_t w = writev(fd, iov, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
-            return;
+            return -1;
         while (n > 0 && (size_t)w >= iov->iov_len) {
             w -= (ssize_t)iov->iov_len;
             iov++;
@@ -28,29 +27,44 @@ static void write_all(int fd, struct iovec *iov, int n)
             iov->iov_len -= (size_t)w;
         }
     }
+    return 0;
 }
 
+/* Per destination (stdout, stderr): the stream whose last line there is
+ * unfinished. Output from another stream first ends that line, so lines of
+ * different ranks never share a line, while one rank's bytes pass unchanged. */
+static struct tn_stream *unfinished[3];
+
 /* Forwards s->buf[0, len), prefixed with the tag when it starts a line. */
-static void emit(const struct tn_job *job, const struct tn_rank *r, struct tn_stream *s,
-                 size_t len)
+static void emit(struct tn_job *job, const struct tn_rank *r, struct tn_stream *s, size_t len)
 {
     char tag[64];
-    struct iovec iov[2];
+    struct iovec iov[3];
     int n = 0;
+    struct tn_stream **open = &unfinished[s->dest];
+    if (*open && *open != s) {
+        iov[n++] = (struct iovec){"\n", 1};
+        (*open)->midline = false;
+    }
     if (job->opt->tag_output && !s->midline) {
         int t = snprintf(tag, sizeof tag, "[1,%d]<%s>:", r->id,
                          s->dest == STDOUT_FILENO ? "stdout" : "stderr");
         iov[n++] = (struct iovec){tag, (size_t)t};
     }
     iov[n++] = (struct iovec){s->buf, len};
-    write_all(s->dest, iov, n);
+    /* whoever reads mpirun's output has gone (mpirun ... | head): end the job
+     * as SIGPIPE would end a plain program; other errors only lose output */
+    if (write_all(s->dest, iov, n) < 0 && errno == EPIPE)
+        tn_job_fail(job, 128 + SIGPIPE, "%s is closed; stopping the job",
+                    s->dest == STDOUT_FILENO ? "stdout" : "stderr");
     s->midline = s->buf[len - 1] != '\n';
+    *open = s->midline ? s : NULL;
     s->len -= len;
     memmove(s->buf, s->buf + len, s->len);
 }
 
 /* Forwards the complete lines in s->buf, or all of it once it is full. */
-static void forward_lines(const struct tn_job *job, const struct tn_rank *r, struct tn_stream *s)
+static void forward_lines(struct tn_job *job, const struct tn_rank *r, struct tn_stream *s)
 {
     char *nl;
     if (job->opt->tag_output) {
@@ -63,8 +77,7 @@ static void forward_lines(const struct tn_job *job, const struct tn_rank *r, str
         emit(job, r, s, s->len); /* a very long line goes out in pieces */
 }
 
-void tn_stdio_read(const struct tn_job *job, const struct tn_rank *r, struct tn_stream *s,
-                   bool drain)
+void tn_stdio_read(struct tn_job *job, const struct tn_rank *r, struct tn_stream *s, bool drain)
 {
     /* one read per call keeps a chatty rank from starving the others; a drain
      * empties the pipe (bounded, in case a left-over process keeps writing) */
@@ -94,10 +107,12 @@ void tn_stdio_stdin(struct tn_stdin *in)
         ssize_t n = read(in->from, in->buf, sizeof in->buf);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             return;
-        if (n <= 0)
+        if (n <= 0) {
             in->from = -1; /* EOF (or an unreadable stdin): rank 0 sees EOF */
-        else
-            in->len = (size_t)n, in->off = 0;
+        } else {
+            in->len = (size_t)n;
+            in->off = 0;
+        }
     }
     if (in->len > 0) {
         ssize_t n = write(in->to, in->buf + in->off, in->len);

@@ -1,5 +1,4 @@
 /* MPI 4.1 chapter 9: implementation information and timers. */
-#include "config.h"
 #include <string.h>
 #include <time.h>
 #include "mpi/api.h"

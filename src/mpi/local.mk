@@ -10,7 +10,8 @@ src_libmpich_la_SOURCES += \
 	src/mpi/persistent.c \
 	src/mpi/bsend.c \
 	src/mpi/greq.c \
-	src/mpi/abi_data.c
+	src/mpi/abi_data.c \
+	src/mpi/handle_convert.c
 
 bin_PROGRAMS += src/tern_info
 src_tern_info_SOURCES = src/tern_info.c

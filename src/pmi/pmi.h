@@ -11,9 +11,12 @@
 
 typedef struct tn_pmi_info {
     int rank, size;
-    int appnum;
-    int universe_size;
-    int singleton;  /* 1 when started without a process manager */
+    int appnum;        /* -1 when the process manager does not say (Slurm) */
+    int universe_size; /* -1 when the process manager does not say (hydra) */
+    int singleton;     /* 1 when started without a process manager */
+    size_t value_max;  /* longest value tn_pmi_put takes (bytes, without the NUL);
+                          below TN_PMI_VALUE_MAX: a request line must fit the
+                          1024 bytes that PMI-1 servers read at once */
 } tn_pmi_info_t;
 
 int tn_pmi_init(tn_pmi_info_t *info);

@@ -23,8 +23,8 @@ int tn_pmi_encode(const void *data, size_t len, char *out, size_t out_len)
 {
     if (out_len < 2 * len + 1)
         return tn_err_set(MPI_ERR_OTHER,
-                          "tn_pmi_encode: %zu bytes need a buffer of %zu characters, got %zu",
-                          len, 2 * len + 1, out_len);
+                          "tn_pmi_encode: %zu bytes need a buffer of %zu characters, got %zu", len,
+                          2 * len + 1, out_len);
     const unsigned char *p = data;
     for (size_t i = 0; i < len; i++) {
         out[2 * i] = hex_digits[p[i] >> 4];
@@ -47,8 +47,8 @@ int tn_pmi_decode(const char *in, void *data, size_t *len)
     /* validate first so that data is written only on success */
     for (size_t i = 0; i < n; i++)
         if (hex_value(in[i]) < 0)
-            return tn_err_set(MPI_ERR_OTHER,
-                              "tn_pmi_decode: '%c' at offset %zu is not a hex digit", in[i], i);
+            return tn_err_set(MPI_ERR_OTHER, "tn_pmi_decode: '%c' at offset %zu is not a hex digit",
+                              in[i], i);
     unsigned char *p = data;
     for (size_t i = 0; i < n / 2; i++)
         p[i] = (unsigned char)(hex_value(in[2 * i]) << 4 | hex_value(in[2 * i + 1]));

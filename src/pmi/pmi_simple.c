@@ -22,13 +22,13 @@ struct local_kv {
 };
 
 static struct {
-    int fd;                   /* PMI_FD, or -1 for a singleton / before init */
+    int fd;                    /* PMI_FD, or -1 for a singleton / before init */
     size_t key_max, value_max; /* strlen limits (exclusive) agreed with the server */
     char kvsname[TN_PMI_VALUE_MAX];
-    size_t in_len;              /* bytes in `in` not yet consumed */
+    size_t in_len; /* bytes in `in` not yet consumed */
     char in[TN_PMI_WIRE_LINE_MAX];
     char reply[TN_PMI_WIRE_LINE_MAX]; /* the last reply line, parsed in place */
-    struct local_kv *local;    /* singleton key-value space */
+    struct local_kv *local;           /* singleton key-value space */
 } pmi = {.fd = -1, .key_max = TN_PMI_KEY_MAX, .value_max = TN_PMI_VALUE_MAX};
 
 static int send_line(const char *call, tn_pmi_line_t *req)
@@ -74,8 +74,8 @@ static int recv_line(const char *call)
             continue;
         if (n < 0)
             return tn_err_set(MPI_ERR_OTHER,
-                              "%s: reading from the process manager (PMI_FD=%d) failed: %s",
-                              call, pmi.fd, strerror(errno));
+                              "%s: reading from the process manager (PMI_FD=%d) failed: %s", call,
+                              pmi.fd, strerror(errno));
         if (n == 0)
             return tn_err_set(MPI_ERR_OTHER,
                               "%s: the process manager closed the PMI connection (PMI_FD=%d) "
@@ -97,8 +97,8 @@ static int call_server(const char *call, tn_pmi_line_t *req, const char *expect,
         return rc;
     const char *why;
     if (tn_pmi_wire_parse(pmi.reply, reply, &why))
-        return tn_err_set(MPI_ERR_OTHER, "%s: malformed reply from the process manager: %s",
-                          call, why);
+        return tn_err_set(MPI_ERR_OTHER, "%s: malformed reply from the process manager: %s", call,
+                          why);
     if (strcmp(reply->cmd, expect) != 0) {
         const char *msg = tn_pmi_wire_find(reply, "msg");
         return tn_err_set(MPI_ERR_OTHER,
@@ -112,30 +112,35 @@ static int check_rc(const char *call, const tn_pmi_msg_t *reply)
 {
     int code = 0;
     if (tn_pmi_wire_find(reply, "rc") && tn_pmi_wire_int(reply, "rc", &code))
-        return tn_err_set(MPI_ERR_OTHER, "%s: the process manager sent rc=%s, not a number",
-                          call, tn_pmi_wire_find(reply, "rc"));
+        return tn_err_set(MPI_ERR_OTHER, "%s: the process manager sent rc=%s, not a number", call,
+                          tn_pmi_wire_find(reply, "rc"));
     if (code != 0) {
         const char *msg = tn_pmi_wire_find(reply, "msg");
-        return tn_err_set(MPI_ERR_OTHER, "%s: the process manager answered cmd=%s rc=%d%s%s",
-                          call, reply->cmd, code, msg ? " msg=" : "", msg ? msg : "");
+        return tn_err_set(MPI_ERR_OTHER, "%s: the process manager answered cmd=%s rc=%d%s%s", call,
+                          reply->cmd, code, msg ? " msg=" : "", msg ? msg : "");
     }
     return MPI_SUCCESS;
 }
 
-/* A request without arguments whose reply carries one int, key. */
+/* Sends a request without arguments; the reply must be cmd=expect rc=0. */
+static int query(const char *call, const char *cmd, const char *expect, tn_pmi_msg_t *reply)
+{
+    tn_pmi_line_t req;
+    tn_pmi_wire_start(&req, cmd);
+    int rc = call_server(call, &req, expect, reply);
+    return rc == MPI_SUCCESS ? check_rc(call, reply) : rc;
+}
+
+/* A query whose reply carries the int key. */
 static int query_int(const char *call, const char *cmd, const char *expect, const char *key,
                      int *out)
 {
-    tn_pmi_line_t req;
     tn_pmi_msg_t reply;
-    tn_pmi_wire_start(&req, cmd);
-    int rc = call_server(call, &req, expect, &reply);
-    if (rc == MPI_SUCCESS)
-        rc = check_rc(call, &reply);
+    int rc = query(call, cmd, expect, &reply);
     if (rc == MPI_SUCCESS && tn_pmi_wire_int(&reply, key, out))
         rc = tn_err_set(MPI_ERR_OTHER,
-                        "%s: the process manager's cmd=%s reply has no numeric %s=", call,
-                        expect, key);
+                        "%s: the process manager's cmd=%s reply has no numeric %s=", call, expect,
+                        key);
     return rc;
 }
 
@@ -162,7 +167,27 @@ static size_t min_size(size_t a, int b)
     return b > 0 && (size_t)b < a ? (size_t)b : a;
 }
 
-/* The init exchange and the queries that follow it, over pmi.fd. */
+/* Limits on keys and values, which count the NUL as the server's do: the
+ * server's, ours, and what fits in one request line (see
+ * TN_PMI_WIRE_REQUEST_MAX). */
+static int set_limits(const char *call, int server_key_max, int server_value_max)
+{
+    pmi.key_max = min_size(TN_PMI_KEY_MAX, server_key_max);
+    size_t put_line =
+        strlen("cmd=put kvsname= key= value=\n") + strlen(pmi.kvsname) + pmi.key_max - 1;
+    if (put_line + 2 > TN_PMI_WIRE_REQUEST_MAX)
+        return tn_err_set(MPI_ERR_OTHER,
+                          "%s: the process manager's kvsname (%zu bytes) leaves no room for "
+                          "values in a PMI request",
+                          call, strlen(pmi.kvsname));
+    pmi.value_max = min_size(TN_PMI_WIRE_REQUEST_MAX - put_line + 1, server_value_max);
+    if (pmi.value_max > TN_PMI_VALUE_MAX)
+        pmi.value_max = TN_PMI_VALUE_MAX;
+    return MPI_SUCCESS;
+}
+
+/* The init exchange and the queries that follow it (in the order MPICH's
+ * client sends them), over pmi.fd. */
 static int handshake(tn_pmi_info_t *info)
 {
     const char *call = "tn_pmi_init";
@@ -175,34 +200,21 @@ static int handshake(tn_pmi_info_t *info)
     int rc = call_server(call, &req, "response_to_init", &reply);
     if (rc == MPI_SUCCESS)
         rc = check_rc(call, &reply);
-    if (rc != MPI_SUCCESS)
-        return rc;
-
-    tn_pmi_wire_start(&req, "get_maxes");
-    rc = call_server(call, &req, "maxes", &reply);
     if (rc == MPI_SUCCESS)
-        rc = check_rc(call, &reply);
+        rc = query(call, "get_maxes", "maxes", &reply);
     if (rc != MPI_SUCCESS)
         return rc;
-    int key_max = 0, value_max = 0;
+    int key_max, value_max;
     if (tn_pmi_wire_int(&reply, "keylen_max", &key_max) ||
         tn_pmi_wire_int(&reply, "vallen_max", &value_max))
         return tn_err_set(MPI_ERR_OTHER,
                           "%s: the process manager's cmd=maxes reply lacks keylen_max= or "
                           "vallen_max=",
                           call);
-    /* the server's limits count the terminating NUL, as ours do */
-    pmi.key_max = min_size(TN_PMI_KEY_MAX, key_max);
-    pmi.value_max = min_size(TN_PMI_VALUE_MAX, value_max);
 
     rc = query_int(call, "get_appnum", "appnum", "appnum", &info->appnum);
-    if (rc != MPI_SUCCESS)
-        return rc;
-
-    tn_pmi_wire_start(&req, "get_my_kvsname");
-    rc = call_server(call, &req, "my_kvsname", &reply);
     if (rc == MPI_SUCCESS)
-        rc = check_rc(call, &reply);
+        rc = query(call, "get_my_kvsname", "my_kvsname", &reply);
     if (rc != MPI_SUCCESS)
         return rc;
     const char *kvsname = tn_pmi_wire_find(&reply, "kvsname");
@@ -211,12 +223,20 @@ static int handshake(tn_pmi_info_t *info)
                           "%s: the process manager's cmd=my_kvsname reply has no kvsname=", call);
     strcpy(pmi.kvsname, kvsname); /* the parser bounds values by TN_PMI_VALUE_MAX */
 
-    return query_int(call, "get_universe_size", "universe_size", "size", &info->universe_size);
+    rc = set_limits(call, key_max, value_max);
+    if (rc == MPI_SUCCESS)
+        rc = query_int(call, "get_universe_size", "universe_size", "size", &info->universe_size);
+    return rc;
 }
 
 int tn_pmi_init(tn_pmi_info_t *info)
 {
-    tn_pmi_info_t out = {.rank = 0, .size = 1, .appnum = 0, .universe_size = 1, .singleton = 1};
+    tn_pmi_info_t out = {.rank = 0,
+                         .size = 1,
+                         .appnum = 0,
+                         .universe_size = 1,
+                         .singleton = 1,
+                         .value_max = TN_PMI_VALUE_MAX - 1};
     if (!getenv("PMI_FD")) {
         *info = out;
         return MPI_SUCCESS;
@@ -234,8 +254,8 @@ int tn_pmi_init(tn_pmi_info_t *info)
                           out.rank, out.size);
     /* keep the socket away from programs the application starts */
     if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-        return tn_err_set(MPI_ERR_OTHER, "tn_pmi_init: PMI_FD=%d is not an open descriptor: %s",
-                          fd, strerror(errno));
+        return tn_err_set(MPI_ERR_OTHER, "tn_pmi_init: PMI_FD=%d is not an open descriptor: %s", fd,
+                          strerror(errno));
 
     pmi.fd = fd;
     pmi.in_len = 0;
@@ -243,8 +263,11 @@ int tn_pmi_init(tn_pmi_info_t *info)
     rc = handshake(&out);
     if (rc != MPI_SUCCESS) {
         pmi.fd = -1;
+        pmi.key_max = TN_PMI_KEY_MAX;
+        pmi.value_max = TN_PMI_VALUE_MAX;
         return rc;
     }
+    out.value_max = pmi.value_max - 1;
     *info = out;
     return MPI_SUCCESS;
 }
@@ -254,8 +277,8 @@ static int check_kv(const char *call, const char *key, const char *value)
 {
     if (!tn_pmi_wire_value_ok(key) || strlen(key) >= pmi.key_max)
         return tn_err_set(MPI_ERR_OTHER,
-                          "%s: key '%s' must be 1 to %zu printable characters without spaces",
-                          call, key, pmi.key_max - 1);
+                          "%s: key '%s' must be 1 to %zu printable characters without spaces", call,
+                          key, pmi.key_max - 1);
     if (value && (!tn_pmi_wire_value_ok(value) || strlen(value) >= pmi.value_max))
         return tn_err_set(MPI_ERR_OTHER,
                           "%s: the value for key '%s' (%zu bytes) must be 1 to %zu printable "

@@ -17,8 +17,11 @@
 #include "pmi/pmi.h"
 
 #define TN_PMI_WIRE_LINE_MAX 4096 /* longest line, newline included */
-#define TN_PMI_WIRE_ARGS_MAX 16   /* key=value pairs after cmd= */
-#define TN_PMI_WIRE_NAME_MAX 32   /* longest command name or key, plus 1 */
+/* Longest request a client sends: Slurm's pmi2 plugin reads a PMI-1 request
+ * with one read() of this size, as MPICH's simple PMI wrote them. */
+#define TN_PMI_WIRE_REQUEST_MAX 1024
+#define TN_PMI_WIRE_ARGS_MAX 16 /* key=value pairs after cmd= */
+#define TN_PMI_WIRE_NAME_MAX 32 /* longest command name or key, plus 1 */
 
 typedef struct tn_pmi_msg {
     const char *cmd;

@@ -6,3 +6,6 @@ tests_unit_test_match_LDADD = src/libmpich.la $(CHECK_LIBS)
 tests_unit_test_handle_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_handle_LDADD = src/libmpich.la $(CHECK_LIBS)
 endif
+
+TESTS += tests/unit/abi-check.sh
+EXTRA_DIST += tests/unit/abi-check.sh tests/unit/abi_values.c

@@ -1,0 +1,839 @@
+/* MPI 4.1 chapter 6: the blocking collectives on intracommunicators and their
+ * large-count (_c) forms. Arguments are checked here (only those significant
+ * on the calling rank); the algorithms are in src/coll. Per-rank count and
+ * displacement arrays (int, or MPI_Count/MPI_Aint for _c) are widened to MPI_Aint. */
+#include <stdlib.h>
+#include "mpi/api.h"
+#include "mpi/check.h"
+#include "coll/util.h"
+
+/* ---- argument checks ---- */
+
+static int coll_comm(const char *fname, MPI_Comm comm, tn_comm_t **c)
+{
+    tn_comm_t *p = NULL;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_check_comm(fname, comm, &p);
+    if (!rc && p->remote_group)
+        rc = tn_err_set(MPI_ERR_COMM,
+                        "%s: comm 0x%x is an intercommunicator; collectives on "
+                        "intercommunicators are not supported yet",
+                        fname, (unsigned)comm);
+    if (!rc)
+        *c = p;
+    return rc;
+}
+
+static int in_place_error(const char *fname, const char *argname, const char *rule)
+{
+    return tn_err_set(MPI_ERR_BUFFER, "%s: %s is MPI_IN_PLACE, %s", fname, argname, rule);
+}
+
+#define ROOT_ONLY "which only the root may pass"
+#define NEVER "which is not allowed for this argument"
+
+/* A buffer that is not MPI_IN_PLACE and is NULL only when it describes no data. */
+static int check_buf(const char *fname, const char *argname, const void *buf, MPI_Aint count,
+                     const tn_datatype_t *dt)
+{
+    if (buf == MPI_IN_PLACE)
+        return in_place_error(fname, argname, NEVER);
+    return tn_check_buf(fname, buf, count, dt);
+}
+
+/* A (buf, count, datatype) triple. */
+static int check_data(const char *fname, const char *argname, const void *buf, MPI_Aint count,
+                      MPI_Datatype type, tn_datatype_t **dt)
+{
+    tn_datatype_t *d = NULL;
+    int rc = tn_check_type(fname, count, type, &d);
+    if (!rc)
+        rc = check_buf(fname, argname, buf, count, d);
+    if (!rc)
+        *dt = d;
+    return rc;
+}
+
+/* sendbuf is recvbuf, or this rank's block of it, without MPI_IN_PLACE: the
+ * data would be overwritten while it is read (MPICH reports it the same way). */
+static int check_alias(const char *fname, const void *sbuf, const void *rbuf, const void *mine,
+                       size_t bytes)
+{
+    if (bytes == 0 || sbuf == MPI_BOTTOM || (sbuf != rbuf && sbuf != mine))
+        return MPI_SUCCESS;
+    return tn_err_set(MPI_ERR_BUFFER,
+                      "%s: sendbuf %p overlaps recvbuf (%p); pass MPI_IN_PLACE as sendbuf for an "
+                      "in-place operation",
+                      fname, sbuf, rbuf);
+}
+
+static int check_op(const char *fname, MPI_Op op, const tn_datatype_t *dt, tn_op_t **o)
+{
+    tn_op_t *p = NULL;
+    int rc = tn_check_op(fname, op, &p);
+    if (!rc)
+        rc = tn_op_check(fname, p, dt);
+    if (!rc)
+        *o = p;
+    return rc;
+}
+
+/* The buffers of a reduction: scount elements in, rcount out. sendbuf may be
+ * MPI_IN_PLACE unless no_in_place says why not; recvbuf is checked when used. */
+static int check_reduce_bufs(const char *fname, const void *sbuf, const void *rbuf,
+                             MPI_Aint scount, MPI_Aint rcount, const tn_datatype_t *dt,
+                             const char *no_in_place, int rbuf_used)
+{
+    int rc = MPI_SUCCESS;
+    if (sbuf == MPI_IN_PLACE) {
+        if (no_in_place)
+            return in_place_error(fname, "sendbuf", no_in_place);
+    } else {
+        rc = tn_check_buf(fname, sbuf, scount, dt);
+    }
+    if (!rc && rbuf_used)
+        rc = check_buf(fname, "recvbuf", rbuf, rcount, dt);
+    if (!rc && rbuf_used)
+        rc = check_alias(fname, sbuf, rbuf, rbuf, (size_t)rcount * (size_t)dt->size);
+    return rc;
+}
+
+/* ---- per-rank arrays ---- */
+
+/* Element types of the callers' arrays. */
+enum arr_kind { ARR_INT, ARR_COUNT, ARR_AINT };
+
+static MPI_Aint arr_at(const void *a, enum arr_kind k, int i)
+{
+    switch (k) {
+    case ARR_INT:
+        return ((const int *)a)[i];
+    case ARR_COUNT:
+        return (MPI_Aint)((const MPI_Count *)a)[i];
+    default:
+        return ((const MPI_Aint *)a)[i];
+    }
+}
+
+/* Copies n entries of array a into out; counts must be >= 0. */
+static int load(const char *fname, const char *argname, const void *a, enum arr_kind k, int n,
+                int counts, MPI_Aint *out)
+{
+    int rc = tn_check_ptr(fname, argname, a);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        MPI_Aint v = arr_at(a, k, i);
+        if (counts && v < 0)
+            return tn_err_set(MPI_ERR_COUNT, "%s: %s[%d] is %lld (must be >= 0)", fname, argname,
+                              i, (long long)v);
+        out[i] = v;
+    }
+    return MPI_SUCCESS;
+}
+
+static MPI_Aint sum(const MPI_Aint *v, int n)
+{
+    MPI_Aint s = 0;
+    for (int i = 0; i < n; i++)
+        s += v[i];
+    return s;
+}
+
+/* Room for p times per_rank bytes of arrays: in inl when they fit. */
+static int arrays(const char *fname, size_t per_rank, int p, tn_coll_inline_t *inl, void **mem,
+                  void **out)
+{
+    return tn_coll_scratch_bytes(per_rank * (size_t)p, inl, mem, out, fname);
+}
+
+/* The count and displacement arrays of one side of a v/w-variant. */
+static int load_side(const char *fname, const char *cname, const char *dname, const void *counts,
+                     const void *displs, enum arr_kind ck, enum arr_kind dk, int p, MPI_Aint *cnt,
+                     MPI_Aint *dsp)
+{
+    int rc = load(fname, cname, counts, ck, p, 1, cnt);
+    return rc ? rc : load(fname, dname, displs, dk, p, 0, dsp);
+}
+
+/* The counts and displacements of a v-variant, in one allocation (*mem). */
+static int load_counts(const char *fname, const char *cname, const char *dname,
+                       const void *counts, const void *displs, enum arr_kind ck, enum arr_kind dk,
+                       int p, tn_coll_inline_t *inl, void **mem, MPI_Aint **cnt, MPI_Aint **dsp)
+{
+    MPI_Aint *a;
+    int rc = arrays(fname, 2 * sizeof(MPI_Aint), p, inl, mem, (void **)&a);
+    if (!rc)
+        rc = load_side(fname, cname, dname, counts, displs, ck, dk, p, a, a + p);
+    if (!rc) {
+        *cnt = a;
+        *dsp = a + p;
+    }
+    return rc;
+}
+
+/* ---- barrier, broadcast ---- */
+
+TN_API(Barrier)
+int PMPI_Barrier(MPI_Comm comm)
+{
+    tn_comm_t *c;
+    int rc = coll_comm("MPI_Barrier", comm, &c);
+    if (!rc)
+        rc = tn_coll_barrier(c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+static int bcast(const char *fname, void *buf, MPI_Aint count, MPI_Datatype type, int root,
+                 MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *dt;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_root(fname, root, c);
+    if (!rc)
+        rc = check_data(fname, "buffer", buf, count, type, &dt);
+    if (!rc)
+        rc = tn_coll_bcast(buf, count, dt, root, c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Bcast)
+int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
+{
+    return bcast("MPI_Bcast", buffer, count, datatype, root, comm);
+}
+
+TN_API(Bcast_c)
+int PMPI_Bcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm)
+{
+    return bcast("MPI_Bcast_c", buffer, count, datatype, root, comm);
+}
+
+/* ---- reductions: reduce, allreduce, scan, exscan ---- */
+
+static int reduce(const char *fname, const void *sbuf, void *rbuf, MPI_Aint count,
+                  MPI_Datatype type, MPI_Op op, int root, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *dt;
+    tn_op_t *o;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_root(fname, root, c);
+    if (!rc)
+        rc = tn_check_type(fname, count, type, &dt);
+    if (!rc)
+        rc = check_op(fname, op, dt, &o);
+    if (!rc)
+        rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt,
+                               c->rank == root ? NULL : ROOT_ONLY, c->rank == root);
+    if (!rc)
+        rc = tn_coll_reduce(sbuf, rbuf, count, dt, o, root, c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Reduce)
+int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                int root, MPI_Comm comm)
+{
+    return reduce("MPI_Reduce", sendbuf, recvbuf, count, datatype, op, root, comm);
+}
+
+TN_API(Reduce_c)
+int PMPI_Reduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                  MPI_Op op, int root, MPI_Comm comm)
+{
+    return reduce("MPI_Reduce_c", sendbuf, recvbuf, count, datatype, op, root, comm);
+}
+
+enum allred_kind { ALLREDUCE, SCAN, EXSCAN };
+
+/* Allreduce, scan and exscan share their arguments and checks. */
+static int allred(const char *fname, enum allred_kind kind, const void *sbuf, void *rbuf,
+                  MPI_Aint count, MPI_Datatype type, MPI_Op op, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *dt;
+    tn_op_t *o;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_type(fname, count, type, &dt);
+    if (!rc)
+        rc = check_op(fname, op, dt, &o);
+    if (!rc)
+        rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, NULL, 1);
+    if (rc)
+        return tn_err_raise_comm(comm, rc);
+    switch (kind) {
+    case ALLREDUCE:
+        rc = tn_coll_allreduce(sbuf, rbuf, count, dt, o, c);
+        break;
+    case SCAN:
+        rc = tn_coll_scan(sbuf, rbuf, count, dt, o, c);
+        break;
+    case EXSCAN:
+        rc = tn_coll_exscan(sbuf, rbuf, count, dt, o, c);
+        break;
+    }
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Allreduce)
+int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
+                   MPI_Op op, MPI_Comm comm)
+{
+    return allred("MPI_Allreduce", ALLREDUCE, sendbuf, recvbuf, count, datatype, op, comm);
+}
+
+TN_API(Allreduce_c)
+int PMPI_Allreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                     MPI_Op op, MPI_Comm comm)
+{
+    return allred("MPI_Allreduce_c", ALLREDUCE, sendbuf, recvbuf, count, datatype, op, comm);
+}
+
+TN_API(Scan)
+int PMPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+              MPI_Comm comm)
+{
+    return allred("MPI_Scan", SCAN, sendbuf, recvbuf, count, datatype, op, comm);
+}
+
+TN_API(Scan_c)
+int PMPI_Scan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                MPI_Op op, MPI_Comm comm)
+{
+    return allred("MPI_Scan_c", SCAN, sendbuf, recvbuf, count, datatype, op, comm);
+}
+
+TN_API(Exscan)
+int PMPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                MPI_Comm comm)
+{
+    return allred("MPI_Exscan", EXSCAN, sendbuf, recvbuf, count, datatype, op, comm);
+}
+
+TN_API(Exscan_c)
+int PMPI_Exscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                  MPI_Op op, MPI_Comm comm)
+{
+    return allred("MPI_Exscan_c", EXSCAN, sendbuf, recvbuf, count, datatype, op, comm);
+}
+
+/* ---- reduce_scatter ---- */
+
+/* block: reduce_scatter_block with rcount elements per rank; else counts[] per rank. */
+static int reduce_scatter(const char *fname, const void *sbuf, void *rbuf, int block,
+                          const void *counts, enum arr_kind ck, MPI_Aint rcount,
+                          MPI_Datatype type, MPI_Op op, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *dt;
+    tn_op_t *o;
+    tn_coll_inline_t inl;
+    void *mem = NULL;
+    MPI_Aint *rcounts = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc && !block) {
+        rc = arrays(fname, sizeof(MPI_Aint), c->size, &inl, &mem, (void **)&rcounts);
+        if (!rc)
+            rc = load(fname, "recvcounts", counts, ck, c->size, 1, rcounts);
+        if (!rc)
+            rcount = rcounts[c->rank];
+    }
+    if (!rc)
+        rc = tn_check_type(fname, rcount, type, &dt);
+    if (!rc)
+        rc = check_op(fname, op, dt, &o);
+    if (!rc) {
+        MPI_Aint total = block ? rcount * c->size : sum(rcounts, c->size);
+        rc = check_reduce_bufs(fname, sbuf, rbuf, total, rcount, dt, NULL, 1);
+    }
+    if (!rc)
+        rc = block ? tn_coll_reduce_scatter_block(sbuf, rbuf, rcount, dt, o, c)
+                   : tn_coll_reduce_scatter(sbuf, rbuf, rcounts, dt, o, c);
+    free(mem);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Reduce_scatter)
+int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[],
+                        MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return reduce_scatter("MPI_Reduce_scatter", sendbuf, recvbuf, 0, recvcounts, ARR_INT, 0,
+                          datatype, op, comm);
+}
+
+TN_API(Reduce_scatter_c)
+int PMPI_Reduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count recvcounts[],
+                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return reduce_scatter("MPI_Reduce_scatter_c", sendbuf, recvbuf, 0, recvcounts, ARR_COUNT, 0,
+                          datatype, op, comm);
+}
+
+TN_API(Reduce_scatter_block)
+int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
+                              MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return reduce_scatter("MPI_Reduce_scatter_block", sendbuf, recvbuf, 1, NULL, ARR_INT,
+                          recvcount, datatype, op, comm);
+}
+
+TN_API(Reduce_scatter_block_c)
+int PMPI_Reduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count recvcount,
+                                MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return reduce_scatter("MPI_Reduce_scatter_block_c", sendbuf, recvbuf, 1, NULL, ARR_INT,
+                          recvcount, datatype, op, comm);
+}
+
+/* ---- gather, scatter ---- */
+
+/* sendbuf of a gather: MPI_IN_PLACE at the root only; *st stays NULL then. */
+static int check_gather_send(const char *fname, const void *sbuf, MPI_Aint scount,
+                             MPI_Datatype stype, int is_root, tn_datatype_t **st)
+{
+    if (sbuf != MPI_IN_PLACE)
+        return check_data(fname, "sendbuf", sbuf, scount, stype, st);
+    return is_root ? MPI_SUCCESS : in_place_error(fname, "sendbuf", ROOT_ONLY);
+}
+
+static int gather(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                  void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_root(fname, root, c);
+    if (!rc)
+        rc = check_gather_send(fname, sbuf, scount, stype, c->rank == root, &st);
+    if (!rc && c->rank == root) {
+        rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
+        if (!rc && st)
+            rc = check_alias(fname, sbuf, rbuf, tn_coll_block(rbuf, root, rcount, rt),
+                             (size_t)rcount * (size_t)rt->size);
+    }
+    if (!rc)
+        rc = tn_coll_gather(sbuf, scount, st, rbuf, rcount, rt, root, c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Gather)
+int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return gather("MPI_Gather", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
+                  comm);
+}
+
+TN_API(Gather_c)
+int PMPI_Gather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
+                  MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return gather("MPI_Gather_c", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                  root, comm);
+}
+
+static int gatherv(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                   void *rbuf, const void *rcounts, const void *displs, enum arr_kind ck,
+                   enum arr_kind dk, MPI_Datatype rtype, int root, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    tn_coll_inline_t inl;
+    void *mem = NULL;
+    MPI_Aint *cnt = NULL, *dsp = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_root(fname, root, c);
+    if (!rc)
+        rc = check_gather_send(fname, sbuf, scount, stype, c->rank == root, &st);
+    if (!rc && c->rank == root) {
+        int p = c->size;
+        rc = load_counts(fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &inl, &mem,
+                         &cnt, &dsp);
+        if (!rc)
+            rc = check_data(fname, "recvbuf", rbuf, sum(cnt, p), rtype, &rt);
+        if (!rc && st)
+            rc = check_alias(fname, sbuf, rbuf, (char *)rbuf + dsp[root] * rt->extent,
+                             (size_t)cnt[root] * (size_t)rt->size);
+    }
+    if (!rc)
+        rc = tn_coll_gatherv(sbuf, scount, st, rbuf, cnt, dsp, rt, root, c);
+    free(mem);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Gatherv)
+int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                 const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
+                 MPI_Comm comm)
+{
+    return gatherv("MPI_Gatherv", sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+                   ARR_INT, ARR_INT, recvtype, root, comm);
+}
+
+TN_API(Gatherv_c)
+int PMPI_Gatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
+                   void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
+                   MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return gatherv("MPI_Gatherv_c", sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+                   ARR_COUNT, ARR_AINT, recvtype, root, comm);
+}
+
+/* recvbuf of a scatter: MPI_IN_PLACE at the root only; *rt stays NULL then. */
+static int check_scatter_recv(const char *fname, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype,
+                              int is_root, tn_datatype_t **rt)
+{
+    if (rbuf != MPI_IN_PLACE)
+        return check_data(fname, "recvbuf", rbuf, rcount, rtype, rt);
+    return is_root ? MPI_SUCCESS : in_place_error(fname, "recvbuf", ROOT_ONLY);
+}
+
+static int scatter(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                   void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_root(fname, root, c);
+    if (!rc)
+        rc = check_scatter_recv(fname, rbuf, rcount, rtype, c->rank == root, &rt);
+    if (!rc && c->rank == root) {
+        rc = check_data(fname, "sendbuf", sbuf, scount, stype, &st);
+        if (!rc && rt)
+            rc = check_alias(fname, rbuf, sbuf, tn_coll_block(sbuf, root, scount, st),
+                             (size_t)scount * (size_t)st->size);
+    }
+    if (!rc)
+        rc = tn_coll_scatter(sbuf, scount, st, rbuf, rcount, rt, root, c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Scatter)
+int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                 int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return scatter("MPI_Scatter", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                   root, comm);
+}
+
+TN_API(Scatter_c)
+int PMPI_Scatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
+                   void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, int root,
+                   MPI_Comm comm)
+{
+    return scatter("MPI_Scatter_c", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                   root, comm);
+}
+
+static int scatterv(const char *fname, const void *sbuf, const void *scounts, const void *displs,
+                    enum arr_kind ck, enum arr_kind dk, MPI_Datatype stype, void *rbuf,
+                    MPI_Aint rcount, MPI_Datatype rtype, int root, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    tn_coll_inline_t inl;
+    void *mem = NULL;
+    MPI_Aint *cnt = NULL, *dsp = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = tn_check_root(fname, root, c);
+    if (!rc)
+        rc = check_scatter_recv(fname, rbuf, rcount, rtype, c->rank == root, &rt);
+    if (!rc && c->rank == root) {
+        int p = c->size;
+        rc = load_counts(fname, "sendcounts", "displs", scounts, displs, ck, dk, p, &inl, &mem,
+                         &cnt, &dsp);
+        if (!rc)
+            rc = check_data(fname, "sendbuf", sbuf, sum(cnt, p), stype, &st);
+        if (!rc && rt)
+            rc = check_alias(fname, rbuf, sbuf, (const char *)sbuf + dsp[root] * st->extent,
+                             (size_t)cnt[root] * (size_t)st->size);
+    }
+    if (!rc)
+        rc = tn_coll_scatterv(sbuf, cnt, dsp, st, rbuf, rcount, rt, root, c);
+    free(mem);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Scatterv)
+int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[],
+                  MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
+                  int root, MPI_Comm comm)
+{
+    return scatterv("MPI_Scatterv", sendbuf, sendcounts, displs, ARR_INT, ARR_INT, sendtype,
+                    recvbuf, recvcount, recvtype, root, comm);
+}
+
+TN_API(Scatterv_c)
+int PMPI_Scatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint displs[],
+                    MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
+                    MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return scatterv("MPI_Scatterv_c", sendbuf, sendcounts, displs, ARR_COUNT, ARR_AINT, sendtype,
+                    recvbuf, recvcount, recvtype, root, comm);
+}
+
+/* ---- allgather ---- */
+
+/* sendbuf of an allgather or alltoall: MPI_IN_PLACE allowed (*st stays NULL). */
+static int check_all_send(const char *fname, const void *sbuf, MPI_Aint scount,
+                          MPI_Datatype stype, tn_datatype_t **st)
+{
+    return sbuf == MPI_IN_PLACE ? MPI_SUCCESS
+                                : check_data(fname, "sendbuf", sbuf, scount, stype, st);
+}
+
+static int allgather(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                     void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = check_all_send(fname, sbuf, scount, stype, &st);
+    if (!rc)
+        rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
+    if (!rc && st)
+        rc = check_alias(fname, sbuf, rbuf, tn_coll_block(rbuf, c->rank, rcount, rt),
+                         (size_t)rcount * (size_t)rt->size);
+    if (!rc)
+        rc = tn_coll_allgather(sbuf, scount, st, rbuf, rcount, rt, c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Allgather)
+int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                   int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return allgather("MPI_Allgather", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                     comm);
+}
+
+TN_API(Allgather_c)
+int PMPI_Allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
+                     void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return allgather("MPI_Allgather_c", sendbuf, sendcount, sendtype, recvbuf, recvcount,
+                     recvtype, comm);
+}
+
+static int allgatherv(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                      void *rbuf, const void *rcounts, const void *displs, enum arr_kind ck,
+                      enum arr_kind dk, MPI_Datatype rtype, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    tn_coll_inline_t inl;
+    void *mem = NULL;
+    MPI_Aint *cnt = NULL, *dsp = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (rc)
+        return tn_err_raise_comm(comm, rc);
+    int p = c->size;
+    rc = check_all_send(fname, sbuf, scount, stype, &st);
+    if (!rc)
+        rc = load_counts(fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &inl, &mem,
+                         &cnt, &dsp);
+    if (!rc)
+        rc = check_data(fname, "recvbuf", rbuf, sum(cnt, p), rtype, &rt);
+    if (!rc && st)
+        rc = check_alias(fname, sbuf, rbuf, (char *)rbuf + dsp[c->rank] * rt->extent,
+                         (size_t)cnt[c->rank] * (size_t)rt->size);
+    if (!rc)
+        rc = tn_coll_allgatherv(sbuf, scount, st, rbuf, cnt, dsp, rt, c);
+    free(mem);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Allgatherv)
+int PMPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                    const int recvcounts[], const int displs[], MPI_Datatype recvtype,
+                    MPI_Comm comm)
+{
+    return allgatherv("MPI_Allgatherv", sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+                      ARR_INT, ARR_INT, recvtype, comm);
+}
+
+TN_API(Allgatherv_c)
+int PMPI_Allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
+                      void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
+                      MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return allgatherv("MPI_Allgatherv_c", sendbuf, sendcount, sendtype, recvbuf, recvcounts,
+                      displs, ARR_COUNT, ARR_AINT, recvtype, comm);
+}
+
+/* ---- alltoall ---- */
+
+static int alltoall(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                    void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (!rc)
+        rc = check_all_send(fname, sbuf, scount, stype, &st);
+    if (!rc)
+        rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
+    if (!rc && st)
+        rc = check_alias(fname, sbuf, rbuf, rbuf, (size_t)rcount * (size_t)rt->size);
+    if (!rc)
+        rc = tn_coll_alltoall(sbuf, scount, st, rbuf, rcount, rt, c);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Alltoall)
+int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return alltoall("MPI_Alltoall", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                    comm);
+}
+
+TN_API(Alltoall_c)
+int PMPI_Alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
+                    void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return alltoall("MPI_Alltoall_c", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                    comm);
+}
+
+static int alltoallv(const char *fname, const void *sbuf, const void *scounts,
+                     const void *sdispls, MPI_Datatype stype, void *rbuf, const void *rcounts,
+                     const void *rdispls, MPI_Datatype rtype, enum arr_kind ck, enum arr_kind dk,
+                     MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_datatype_t *st = NULL, *rt = NULL;
+    tn_coll_inline_t inl;
+    void *mem = NULL;
+    MPI_Aint *a = NULL;
+    int rc = coll_comm(fname, comm, &c);
+    if (rc)
+        return tn_err_raise_comm(comm, rc);
+    int p = c->size;
+    /* a: sendcounts, sdispls, recvcounts, rdispls */
+    rc = arrays(fname, 4 * sizeof(MPI_Aint), p, &inl, &mem, (void **)&a);
+    if (!rc && sbuf != MPI_IN_PLACE) {
+        rc = load_side(fname, "sendcounts", "sdispls", scounts, sdispls, ck, dk, p, a, a + p);
+        if (!rc)
+            rc = check_data(fname, "sendbuf", sbuf, sum(a, p), stype, &st);
+    }
+    if (!rc)
+        rc = load_side(fname, "recvcounts", "rdispls", rcounts, rdispls, ck, dk, p, a + 2 * p,
+                       a + 3 * p);
+    if (!rc)
+        rc = check_data(fname, "recvbuf", rbuf, sum(a + 2 * p, p), rtype, &rt);
+    if (!rc && st)
+        rc = check_alias(fname, sbuf, rbuf, rbuf, (size_t)sum(a + 2 * p, p) * (size_t)rt->size);
+    if (!rc)
+        rc = tn_coll_alltoallv(sbuf, st ? a : NULL, st ? a + p : NULL, st, rbuf, a + 2 * p,
+                               a + 3 * p, rt, c);
+    free(mem);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Alltoallv)
+int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
+                   MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+                   const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return alltoallv("MPI_Alltoallv", sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
+                     rdispls, recvtype, ARR_INT, ARR_INT, comm);
+}
+
+TN_API(Alltoallv_c)
+int PMPI_Alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint sdispls[],
+                     MPI_Datatype sendtype, void *recvbuf, const MPI_Count recvcounts[],
+                     const MPI_Aint rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return alltoallv("MPI_Alltoallv_c", sendbuf, sendcounts, sdispls, sendtype, recvbuf,
+                     recvcounts, rdispls, recvtype, ARR_COUNT, ARR_AINT, comm);
+}
+
+/* Per-rank datatypes of an alltoallw; an empty block may name MPI_DATATYPE_NULL.
+ * *bytes is the total size of the blocks. */
+static int load_types(const char *fname, const char *argname, const MPI_Datatype *types,
+                      const MPI_Aint *counts, int p, tn_datatype_t **out, size_t *bytes)
+{
+    int rc = tn_check_ptr(fname, argname, types);
+    size_t total = 0;
+    for (int i = 0; !rc && i < p; i++) {
+        if (counts[i] == 0 && types[i] == MPI_DATATYPE_NULL)
+            out[i] = tn_datatype_get(MPI_BYTE);
+        else
+            rc = tn_check_type(fname, counts[i], types[i], &out[i]);
+        if (!rc)
+            total += (size_t)counts[i] * (size_t)out[i]->size;
+    }
+    if (!rc)
+        *bytes = total;
+    return rc;
+}
+
+static int alltoallw(const char *fname, const void *sbuf, const void *scounts,
+                     const void *sdispls, const MPI_Datatype *stypes, void *rbuf,
+                     const void *rcounts, const void *rdispls, const MPI_Datatype *rtypes,
+                     enum arr_kind ck, enum arr_kind dk, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_coll_inline_t inl;
+    void *mem = NULL;
+    MPI_Aint *a = NULL;
+    size_t sbytes = 0, rbytes = 0;
+    int rc = coll_comm(fname, comm, &c);
+    if (rc)
+        return tn_err_raise_comm(comm, rc);
+    int p = c->size, in_place = sbuf == MPI_IN_PLACE;
+    /* a: sendcounts, sdispls, recvcounts, rdispls; then t: sendtypes, recvtypes.
+     * Buffers may be MPI_BOTTOM with absolute displacements, so NULL is not refused. */
+    rc = arrays(fname, 4 * sizeof(MPI_Aint) + 2 * sizeof(tn_datatype_t *), p, &inl, &mem,
+                (void **)&a);
+    tn_datatype_t **t = rc ? NULL : (tn_datatype_t **)(a + 4 * p);
+    if (!rc && !in_place) {
+        rc = load_side(fname, "sendcounts", "sdispls", scounts, sdispls, ck, dk, p, a, a + p);
+        if (!rc)
+            rc = load_types(fname, "sendtypes", stypes, a, p, t, &sbytes);
+    }
+    if (!rc)
+        rc = load_side(fname, "recvcounts", "rdispls", rcounts, rdispls, ck, dk, p, a + 2 * p,
+                       a + 3 * p);
+    if (!rc)
+        rc = load_types(fname, "recvtypes", rtypes, a + 2 * p, p, t + p, &rbytes);
+    if (!rc && rbuf == MPI_IN_PLACE)
+        rc = in_place_error(fname, "recvbuf", NEVER);
+    if (!rc && !in_place)
+        rc = check_alias(fname, sbuf, rbuf, rbuf, sbytes < rbytes ? sbytes : rbytes);
+    if (!rc)
+        rc = tn_coll_alltoallw(sbuf, in_place ? NULL : a, in_place ? NULL : a + p,
+                               in_place ? NULL : t, rbuf, a + 2 * p, a + 3 * p, t + p, c);
+    free(mem);
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Alltoallw)
+int PMPI_Alltoallw(const void *sendbuf, const int sendcounts[], const int sdispls[],
+                   const MPI_Datatype sendtypes[], void *recvbuf, const int recvcounts[],
+                   const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
+{
+    return alltoallw("MPI_Alltoallw", sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
+                     recvcounts, rdispls, recvtypes, ARR_INT, ARR_INT, comm);
+}
+
+TN_API(Alltoallw_c)
+int PMPI_Alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint sdispls[],
+                     const MPI_Datatype sendtypes[], void *recvbuf, const MPI_Count recvcounts[],
+                     const MPI_Aint rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
+{
+    return alltoallw("MPI_Alltoallw_c", sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
+                     recvcounts, rdispls, recvtypes, ARR_COUNT, ARR_AINT, comm);
+}

@@ -1,0 +1,1023 @@
+/* MPI 4.1 chapter 5, datatypes: constructors, queries, decoding, names,
+ * addresses. The constructors hand their arguments, laid out as
+ * MPI_Type_get_contents returns them, to tn_dtype_create, which checks them. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/attr.h"
+#include "core/handle.h"
+#include "mpi/api.h"
+#include "mpi/check.h"
+
+/* ---- Helpers ---- */
+
+/* An input array that must be present when it has elements. */
+static int array_arg(const char *fname, const char *argname, const void *p, MPI_Count n)
+{
+    return n > 0 ? tn_check_ptr(fname, argname, p) : MPI_SUCCESS;
+}
+
+static int new_type(const char *fname, const tn_dtype_args_t *a, MPI_Datatype *newtype)
+{
+    tn_datatype_t *dt;
+    int rc = tn_check_ptr(fname, "newtype", newtype);
+    if (!rc)
+        rc = tn_dtype_create(fname, a, &dt);
+    if (!rc)
+        *newtype = dt->handle;
+    return rc;
+}
+
+/* A constructor of one old type: checks the runtime, oldtype and newtype. */
+static int one_type(const char *fname, MPI_Datatype oldtype, tn_datatype_t **old)
+{
+    int rc = tn_rt_check(fname);
+    return rc ? rc : tn_datatype_arg(fname, "oldtype", oldtype, old);
+}
+
+/* ---- Size and extent ---- */
+
+static int query(const char *fname, MPI_Datatype datatype, const void *out1, const void *out2,
+                 tn_datatype_t **dt)
+{
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", datatype, dt);
+    if (!rc)
+        rc = tn_check_ptr(fname, out2 ? "first output" : "size", out1);
+    if (!rc && out2)
+        rc = tn_check_ptr(fname, "second output", out2);
+    return rc;
+}
+
+TN_API(Type_size)
+int PMPI_Type_size(MPI_Datatype datatype, int *size)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_size", datatype, size, NULL, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *size = dt->size > INT_MAX ? MPI_UNDEFINED : (int)dt->size;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_size_c)
+int PMPI_Type_size_c(MPI_Datatype datatype, MPI_Count *size)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_size_c", datatype, size, NULL, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *size = dt->size;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_size_x)
+int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_size_x", datatype, size, NULL, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *size = dt->size;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_extent)
+int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_get_extent", datatype, lb, extent, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *lb = dt->lb;
+    *extent = dt->extent;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_extent_c)
+int PMPI_Type_get_extent_c(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_get_extent_c", datatype, lb, extent, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *lb = dt->lb;
+    *extent = dt->extent;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_extent_x)
+int PMPI_Type_get_extent_x(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_get_extent_x", datatype, lb, extent, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *lb = dt->lb;
+    *extent = dt->extent;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_true_extent)
+int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint *true_extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_get_true_extent", datatype, true_lb, true_extent, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *true_lb = dt->true_lb;
+    *true_extent = dt->true_ub - dt->true_lb;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_true_extent_c)
+int PMPI_Type_get_true_extent_c(MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_get_true_extent_c", datatype, true_lb, true_extent, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *true_lb = dt->true_lb;
+    *true_extent = dt->true_ub - dt->true_lb;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_true_extent_x)
+int PMPI_Type_get_true_extent_x(MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_get_true_extent_x", datatype, true_lb, true_extent, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *true_lb = dt->true_lb;
+    *true_extent = dt->true_ub - dt->true_lb;
+    return MPI_SUCCESS;
+}
+
+/* ---- Constructors ---- */
+
+TN_API(Type_contiguous)
+int PMPI_Type_contiguous(int count, MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_contiguous";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_CONTIGUOUS, .n_ints = 1, .ints = &count,
+                             .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_contiguous_c)
+int PMPI_Type_contiguous_c(MPI_Count count, MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_contiguous_c";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_CONTIGUOUS, .n_counts = 1,
+                             .counts = &count, .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_vector)
+int PMPI_Type_vector(int count, int blocklength, int stride, MPI_Datatype oldtype,
+                     MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_vector";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        int ints[3] = {count, blocklength, stride};
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_VECTOR, .n_ints = 3, .ints = ints,
+                             .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_vector_c)
+int PMPI_Type_vector_c(MPI_Count count, MPI_Count blocklength, MPI_Count stride,
+                       MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_vector_c";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        MPI_Count counts[3] = {count, blocklength, stride};
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_VECTOR, .n_counts = 3, .counts = counts,
+                             .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_hvector)
+int PMPI_Type_create_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype,
+                             MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_create_hvector";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        int ints[2] = {count, blocklength};
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_HVECTOR, .n_ints = 2, .ints = ints,
+                             .n_aints = 1, .aints = &stride, .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_hvector_c)
+int PMPI_Type_create_hvector_c(MPI_Count count, MPI_Count blocklength, MPI_Count stride,
+                               MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_create_hvector_c";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        MPI_Count counts[3] = {count, blocklength, stride};
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_HVECTOR, .n_counts = 3, .counts = counts,
+                             .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+/* The (h)indexed family. Classic calls: ints = count, blocklengths[, int
+ * displacements]; large calls: counts = count, blocklengths, displacements.
+ * A negative count is passed alone: tn_dtype_create rejects it. */
+typedef struct idx_call {
+    const char *fname;
+    int combiner;
+    MPI_Datatype oldtype;
+    MPI_Datatype *newtype;
+} idx_call_t;
+
+static int indexed_int(const idx_call_t *c, int count, const int *bl, int one_bl,
+                       const int *idispl, const MPI_Aint *adispl)
+{
+    tn_datatype_t *old;
+    int rc = one_type(c->fname, c->oldtype, &old);
+    int nbl = one_bl ? 1 : count, ndisp = idispl ? count : 0;
+    if (!rc && count > 0 && !one_bl)
+        rc = array_arg(c->fname, "array_of_blocklengths", bl, count);
+    if (!rc && count > 0)
+        rc = array_arg(c->fname, "array_of_displacements", idispl ? (const void *)idispl
+                                                                   : (const void *)adispl, count);
+    if (rc)
+        return rc;
+    if (count < 0)
+        nbl = ndisp = 0;
+    int *ints = malloc(((size_t)1 + (size_t)nbl + (size_t)ndisp) * sizeof *ints);
+    if (!ints)
+        return TN_ERR_SETMEM(c->fname);
+    ints[0] = count;
+    if (nbl)
+        memcpy(ints + 1, bl, (size_t)nbl * sizeof *ints);
+    if (ndisp)
+        memcpy(ints + 1 + nbl, idispl, (size_t)ndisp * sizeof *ints);
+    tn_dtype_args_t a = {.combiner = c->combiner, .n_ints = 1 + nbl + ndisp, .ints = ints,
+                         .n_aints = adispl && count > 0 ? count : 0, .aints = adispl,
+                         .n_types = 1, .types = &old};
+    rc = new_type(c->fname, &a, c->newtype);
+    free(ints);
+    return rc;
+}
+
+static int indexed_large(const idx_call_t *c, MPI_Count count, const MPI_Count *bl, int one_bl,
+                         const MPI_Count *displ)
+{
+    tn_datatype_t *old;
+    int rc = one_type(c->fname, c->oldtype, &old);
+    MPI_Count nbl = one_bl ? 1 : count, ndisp = count;
+    if (!rc && count > 0 && !one_bl)
+        rc = array_arg(c->fname, "array_of_blocklengths", bl, count);
+    if (!rc && count > 0)
+        rc = array_arg(c->fname, "array_of_displacements", displ, count);
+    if (rc)
+        return rc;
+    if (count < 0)
+        nbl = ndisp = 0;
+    MPI_Count *counts = malloc(((size_t)1 + (size_t)nbl + (size_t)ndisp) * sizeof *counts);
+    if (!counts)
+        return TN_ERR_SETMEM(c->fname);
+    counts[0] = count;
+    if (nbl)
+        memcpy(counts + 1, bl, (size_t)nbl * sizeof *counts);
+    if (ndisp)
+        memcpy(counts + 1 + nbl, displ, (size_t)ndisp * sizeof *counts);
+    tn_dtype_args_t a = {.combiner = c->combiner, .n_counts = 1 + nbl + ndisp,
+                         .counts = counts, .n_types = 1, .types = &old};
+    rc = new_type(c->fname, &a, c->newtype);
+    free(counts);
+    return rc;
+}
+
+TN_API(Type_indexed)
+int PMPI_Type_indexed(int count, const int array_of_blocklengths[],
+                      const int array_of_displacements[], MPI_Datatype oldtype,
+                      MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_indexed", MPI_COMBINER_INDEXED, oldtype, newtype};
+    int rc = indexed_int(&c, count, array_of_blocklengths, 0, array_of_displacements, NULL);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_indexed_c)
+int PMPI_Type_indexed_c(MPI_Count count, const MPI_Count array_of_blocklengths[],
+                        const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
+                        MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_indexed_c", MPI_COMBINER_INDEXED, oldtype, newtype};
+    int rc = indexed_large(&c, count, array_of_blocklengths, 0, array_of_displacements);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_hindexed)
+int PMPI_Type_create_hindexed(int count, const int array_of_blocklengths[],
+                              const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
+                              MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_create_hindexed", MPI_COMBINER_HINDEXED, oldtype, newtype};
+    int rc = indexed_int(&c, count, array_of_blocklengths, 0, NULL, array_of_displacements);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_hindexed_c)
+int PMPI_Type_create_hindexed_c(MPI_Count count, const MPI_Count array_of_blocklengths[],
+                                const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
+                                MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_create_hindexed_c", MPI_COMBINER_HINDEXED, oldtype, newtype};
+    int rc = indexed_large(&c, count, array_of_blocklengths, 0, array_of_displacements);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_indexed_block)
+int PMPI_Type_create_indexed_block(int count, int blocklength, const int array_of_displacements[],
+                                   MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_create_indexed_block", MPI_COMBINER_INDEXED_BLOCK, oldtype,
+                    newtype};
+    int rc = indexed_int(&c, count, &blocklength, 1, array_of_displacements, NULL);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_indexed_block_c)
+int PMPI_Type_create_indexed_block_c(MPI_Count count, MPI_Count blocklength,
+                                     const MPI_Count array_of_displacements[],
+                                     MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_create_indexed_block_c", MPI_COMBINER_INDEXED_BLOCK, oldtype,
+                    newtype};
+    int rc = indexed_large(&c, count, &blocklength, 1, array_of_displacements);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_hindexed_block)
+int PMPI_Type_create_hindexed_block(int count, int blocklength,
+                                    const MPI_Aint array_of_displacements[],
+                                    MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_create_hindexed_block", MPI_COMBINER_HINDEXED_BLOCK, oldtype,
+                    newtype};
+    int rc = indexed_int(&c, count, &blocklength, 1, NULL, array_of_displacements);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_hindexed_block_c)
+int PMPI_Type_create_hindexed_block_c(MPI_Count count, MPI_Count blocklength,
+                                      const MPI_Count array_of_displacements[],
+                                      MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    idx_call_t c = {"MPI_Type_create_hindexed_block_c", MPI_COMBINER_HINDEXED_BLOCK, oldtype,
+                    newtype};
+    int rc = indexed_large(&c, count, &blocklength, 1, array_of_displacements);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+/* The member types of a struct: every handle valid. */
+static int struct_types(const char *fname, MPI_Count count, const MPI_Datatype *types,
+                        tn_datatype_t ***out)
+{
+    int rc = array_arg(fname, "array_of_types", types, count);
+    if (rc || count <= 0)
+        return rc;
+    tn_datatype_t **t = malloc((size_t)count * sizeof *t);
+    if (!t)
+        return TN_ERR_SETMEM(fname);
+    for (MPI_Count i = 0; i < count; i++) {
+        if (types[i] == MPI_DATATYPE_NULL || !(t[i] = tn_datatype_get(types[i]))) {
+            free(t);
+            return tn_err_set(MPI_ERR_TYPE, "%s: array_of_types[%lld] 0x%x is not a valid datatype",
+                              fname, (long long)i, (unsigned)types[i]);
+        }
+    }
+    *out = t;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_create_struct)
+int PMPI_Type_create_struct(int count, const int array_of_blocklengths[],
+                            const MPI_Aint array_of_displacements[],
+                            const MPI_Datatype array_of_types[], MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_create_struct";
+    tn_datatype_t **types = NULL;
+    int *ints = NULL, n = count > 0 ? count : 0;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = array_arg(fname, "array_of_blocklengths", array_of_blocklengths, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_displacements", array_of_displacements, n);
+    if (!rc)
+        rc = struct_types(fname, n, array_of_types, &types);
+    if (!rc && !(ints = malloc(((size_t)1 + (size_t)n) * sizeof *ints)))
+        rc = TN_ERR_SETMEM(fname);
+    if (!rc) {
+        ints[0] = count;
+        if (n)
+            memcpy(ints + 1, array_of_blocklengths, (size_t)n * sizeof *ints);
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_STRUCT, .n_ints = 1 + n, .ints = ints,
+                             .n_aints = n, .aints = array_of_displacements, .n_types = n,
+                             .types = types};
+        rc = new_type(fname, &a, newtype);
+    }
+    free(ints);
+    free(types);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_struct_c)
+int PMPI_Type_create_struct_c(MPI_Count count, const MPI_Count array_of_blocklengths[],
+                              const MPI_Count array_of_displacements[],
+                              const MPI_Datatype array_of_types[], MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_create_struct_c";
+    tn_datatype_t **types = NULL;
+    MPI_Count *counts = NULL, n = count > 0 ? count : 0;
+    int rc = tn_rt_check(fname);
+    if (!rc && n > INT_MAX)
+        rc = tn_err_set(MPI_ERR_COUNT, "%s: count %lld is larger than this implementation allows",
+                        fname, (long long)count);
+    if (!rc)
+        rc = array_arg(fname, "array_of_blocklengths", array_of_blocklengths, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_displacements", array_of_displacements, n);
+    if (!rc)
+        rc = struct_types(fname, n, array_of_types, &types);
+    if (!rc && !(counts = malloc(((size_t)1 + 2 * (size_t)n) * sizeof *counts)))
+        rc = TN_ERR_SETMEM(fname);
+    if (!rc) {
+        counts[0] = count;
+        if (n) {
+            memcpy(counts + 1, array_of_blocklengths, (size_t)n * sizeof *counts);
+            memcpy(counts + 1 + n, array_of_displacements, (size_t)n * sizeof *counts);
+        }
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_STRUCT, .n_counts = 1 + 2 * n,
+                             .counts = counts, .n_types = (int)n, .types = types};
+        rc = new_type(fname, &a, newtype);
+    }
+    free(counts);
+    free(types);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+/* Subarray: ints = ndims, sizes, subsizes, starts, order (classic) or
+ * ndims, order with counts = sizes, subsizes, starts (large). */
+static int subarray(const char *fname, int ndims, const int *isz, const int *isub,
+                    const int *ist, const MPI_Count *csz, const MPI_Count *csub,
+                    const MPI_Count *cst, int order, MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old), large = csz != NULL;
+    int n = ndims > 0 ? ndims : 0;
+    if (!rc)
+        rc = array_arg(fname, "array_of_sizes", large ? (const void *)csz : isz, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_subsizes", large ? (const void *)csub : isub, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_starts", large ? (const void *)cst : ist, n);
+    if (rc)
+        return rc;
+    int ni = n == 0 ? 1 : large ? 2 : 3 * n + 2;
+    int *ints = malloc((size_t)ni * sizeof *ints);
+    MPI_Count *counts = large && n ? malloc(3 * (size_t)n * sizeof *counts) : NULL;
+    if (!ints || (large && n && !counts)) {
+        rc = TN_ERR_SETMEM(fname);
+        goto out;
+    }
+    ints[0] = ndims;
+    if (n && large) {
+        ints[1] = order;
+        memcpy(counts, csz, (size_t)n * sizeof *counts);
+        memcpy(counts + n, csub, (size_t)n * sizeof *counts);
+        memcpy(counts + 2 * n, cst, (size_t)n * sizeof *counts);
+    } else if (n) {
+        memcpy(ints + 1, isz, (size_t)n * sizeof *ints);
+        memcpy(ints + 1 + n, isub, (size_t)n * sizeof *ints);
+        memcpy(ints + 1 + 2 * n, ist, (size_t)n * sizeof *ints);
+        ints[1 + 3 * n] = order;
+    }
+    tn_dtype_args_t a = {.combiner = MPI_COMBINER_SUBARRAY, .n_ints = ni, .ints = ints,
+                         .n_counts = counts ? 3 * n : 0, .counts = counts, .n_types = 1,
+                         .types = &old};
+    rc = new_type(fname, &a, newtype);
+out:
+    free(counts);
+    free(ints);
+    return rc;
+}
+
+TN_API(Type_create_subarray)
+int PMPI_Type_create_subarray(int ndims, const int array_of_sizes[],
+                              const int array_of_subsizes[], const int array_of_starts[],
+                              int order, MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    int rc = subarray("MPI_Type_create_subarray", ndims, array_of_sizes, array_of_subsizes,
+                      array_of_starts, NULL, NULL, NULL, order, oldtype, newtype);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_subarray_c)
+int PMPI_Type_create_subarray_c(int ndims, const MPI_Count array_of_sizes[],
+                                const MPI_Count array_of_subsizes[],
+                                const MPI_Count array_of_starts[], int order,
+                                MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    int rc = subarray("MPI_Type_create_subarray_c", ndims, NULL, NULL, NULL, array_of_sizes,
+                      array_of_subsizes, array_of_starts, order, oldtype, newtype);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+/* Darray: ints = size, rank, ndims, gsizes, distribs, dargs, psizes, order
+ * (classic) or the same without gsizes, which go to counts (large). */
+static int darray(const char *fname, int size, int rank, int ndims, const int *igs,
+                  const MPI_Count *cgs, const int *distribs, const int *dargs,
+                  const int *psizes, int order, MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old), large = cgs != NULL;
+    int n = ndims > 0 ? ndims : 0;
+    if (!rc)
+        rc = array_arg(fname, "array_of_gsizes", large ? (const void *)cgs : igs, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_distribs", distribs, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_dargs", dargs, n);
+    if (!rc)
+        rc = array_arg(fname, "array_of_psizes", psizes, n);
+    if (rc)
+        return rc;
+    int ni = n == 0 ? 3 : (large ? 3 : 4) * n + 4, k = 3;
+    int *ints = malloc((size_t)ni * sizeof *ints);
+    MPI_Count *counts = large && n ? malloc((size_t)n * sizeof *counts) : NULL;
+    if (!ints || (large && n && !counts)) {
+        rc = TN_ERR_SETMEM(fname);
+        goto out;
+    }
+    ints[0] = size;
+    ints[1] = rank;
+    ints[2] = ndims;
+    if (n) {
+        if (large)
+            memcpy(counts, cgs, (size_t)n * sizeof *counts);
+        else
+            for (int d = 0; d < n; d++)
+                ints[k++] = igs[d];
+        for (int d = 0; d < n; d++)
+            ints[k++] = distribs[d];
+        for (int d = 0; d < n; d++)
+            ints[k++] = dargs[d];
+        for (int d = 0; d < n; d++)
+            ints[k++] = psizes[d];
+        ints[k] = order;
+    }
+    tn_dtype_args_t a = {.combiner = MPI_COMBINER_DARRAY, .n_ints = ni, .ints = ints,
+                         .n_counts = counts ? n : 0, .counts = counts, .n_types = 1,
+                         .types = &old};
+    rc = new_type(fname, &a, newtype);
+out:
+    free(counts);
+    free(ints);
+    return rc;
+}
+
+TN_API(Type_create_darray)
+int PMPI_Type_create_darray(int size, int rank, int ndims, const int array_of_gsizes[],
+                            const int array_of_distribs[], const int array_of_dargs[],
+                            const int array_of_psizes[], int order, MPI_Datatype oldtype,
+                            MPI_Datatype *newtype)
+{
+    int rc = darray("MPI_Type_create_darray", size, rank, ndims, array_of_gsizes, NULL,
+                    array_of_distribs, array_of_dargs, array_of_psizes, order, oldtype, newtype);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_darray_c)
+int PMPI_Type_create_darray_c(int size, int rank, int ndims, const MPI_Count array_of_gsizes[],
+                              const int array_of_distribs[], const int array_of_dargs[],
+                              const int array_of_psizes[], int order, MPI_Datatype oldtype,
+                              MPI_Datatype *newtype)
+{
+    int rc = darray("MPI_Type_create_darray_c", size, rank, ndims, NULL, array_of_gsizes,
+                    array_of_distribs, array_of_dargs, array_of_psizes, order, oldtype, newtype);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_resized)
+int PMPI_Type_create_resized(MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent,
+                             MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_create_resized";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        MPI_Aint aints[2] = {lb, extent};
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_RESIZED, .n_aints = 2, .aints = aints,
+                             .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_create_resized_c)
+int PMPI_Type_create_resized_c(MPI_Datatype oldtype, MPI_Count lb, MPI_Count extent,
+                               MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_create_resized_c";
+    tn_datatype_t *old;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc) {
+        MPI_Count counts[2] = {lb, extent};
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_RESIZED, .n_counts = 2, .counts = counts,
+                             .n_types = 1, .types = &old};
+        rc = new_type(fname, &a, newtype);
+    }
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_dup)
+int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    static const char fname[] = "MPI_Type_dup";
+    tn_datatype_t *old, *dt;
+    tn_attr_t *attrs = NULL;
+    int rc = one_type(fname, oldtype, &old);
+    if (!rc)
+        rc = tn_check_ptr(fname, "newtype", newtype);
+    if (!rc && old->attrs)
+        rc = tn_attr_copy_list(TN_KIND_DATATYPE, old->handle, old->attrs, &attrs);
+    if (!rc) {
+        tn_dtype_args_t a = {.combiner = MPI_COMBINER_DUP, .n_types = 1, .types = &old};
+        rc = tn_dtype_create(fname, &a, &dt);
+        if (rc && attrs)
+            tn_attr_delete_all(TN_KIND_DATATYPE, MPI_DATATYPE_NULL, &attrs);
+    }
+    if (rc)
+        return tn_err_raise(rc);
+    dt->attrs = attrs;
+    dt->committed = old->committed;
+    *newtype = dt->handle;
+    return MPI_SUCCESS;
+}
+
+/* ---- Commit, free ---- */
+
+TN_API(Type_commit)
+int PMPI_Type_commit(MPI_Datatype *datatype)
+{
+    static const char fname[] = "MPI_Type_commit";
+    tn_datatype_t *dt;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_check_ptr(fname, "datatype", datatype);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", *datatype, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    /* The layout is computed at construction; committing only allows use. */
+    dt->committed = 1;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_free)
+int PMPI_Type_free(MPI_Datatype *datatype)
+{
+    static const char fname[] = "MPI_Type_free";
+    tn_datatype_t *dt;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_check_ptr(fname, "datatype", datatype);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", *datatype, &dt);
+    if (!rc)
+        rc = tn_datatype_free(fname, dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *datatype = MPI_DATATYPE_NULL;
+    return MPI_SUCCESS;
+}
+
+/* ---- Decoding ---- */
+
+static int envelope(const char *fname, MPI_Datatype datatype, const void *p1, const void *p2,
+                    const void *p3, const void *p4, const int *combiner, tn_datatype_t **dt)
+{
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", datatype, dt);
+    if (!rc)
+        rc = tn_check_ptr(fname, "num_integers", p1);
+    if (!rc)
+        rc = tn_check_ptr(fname, "num_addresses", p2);
+    if (!rc && p3)
+        rc = tn_check_ptr(fname, "num_large_counts", p3);
+    if (!rc)
+        rc = tn_check_ptr(fname, "num_datatypes", p4);
+    if (!rc)
+        rc = tn_check_ptr(fname, "combiner", combiner);
+    return rc;
+}
+
+static int no_large(const char *fname, const tn_datatype_t *dt)
+{
+    if (dt->n_counts)
+        return tn_err_set(MPI_ERR_TYPE,
+                          "%s: datatype 0x%x was made by a large-count constructor; use %s_c",
+                          fname, (unsigned)dt->handle, fname);
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_envelope)
+int PMPI_Type_get_envelope(MPI_Datatype datatype, int *num_integers, int *num_addresses,
+                           int *num_datatypes, int *combiner)
+{
+    static const char fname[] = "MPI_Type_get_envelope";
+    tn_datatype_t *dt;
+    int rc = envelope(fname, datatype, num_integers, num_addresses, NULL, num_datatypes,
+                      combiner, &dt);
+    if (!rc)
+        rc = no_large(fname, dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *num_integers = dt->n_ints;
+    *num_addresses = dt->n_aints;
+    *num_datatypes = dt->n_types;
+    *combiner = dt->combiner;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_envelope_c)
+int PMPI_Type_get_envelope_c(MPI_Datatype datatype, MPI_Count *num_integers,
+                             MPI_Count *num_addresses, MPI_Count *num_large_counts,
+                             MPI_Count *num_datatypes, int *combiner)
+{
+    static const char fname[] = "MPI_Type_get_envelope_c";
+    tn_datatype_t *dt;
+    int rc = envelope(fname, datatype, num_integers, num_addresses, num_large_counts,
+                      num_datatypes, combiner, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *num_integers = dt->n_ints;
+    *num_addresses = dt->n_aints;
+    *num_large_counts = dt->n_counts;
+    *num_datatypes = dt->n_types;
+    *combiner = dt->combiner;
+    return MPI_SUCCESS;
+}
+
+static int too_small(const char *fname, const char *arg, MPI_Count max, MPI_Count need)
+{
+    return tn_err_set(MPI_ERR_ARG, "%s: %s %lld is less than the %lld the datatype needs",
+                      fname, arg, (long long)max, (long long)need);
+}
+
+/* Checks and copies out a derived type's arguments; the types returned are
+ * new user references (predefined ones are returned as they are). */
+static int contents(const char *fname, tn_datatype_t *dt, MPI_Count max_i, MPI_Count max_a,
+                    MPI_Count max_c, MPI_Count max_d, int *ints, MPI_Aint *aints,
+                    MPI_Count *counts, MPI_Datatype *types)
+{
+    if (dt->combiner == MPI_COMBINER_NAMED)
+        return tn_err_set(MPI_ERR_TYPE, "%s: %s is a predefined datatype and has no contents",
+                          fname, dt->name);
+    if (max_i < dt->n_ints)
+        return too_small(fname, "max_integers", max_i, dt->n_ints);
+    if (max_a < dt->n_aints)
+        return too_small(fname, "max_addresses", max_a, dt->n_aints);
+    if (max_c < dt->n_counts)
+        return too_small(fname, "max_large_counts", max_c, dt->n_counts);
+    if (max_d < dt->n_types)
+        return too_small(fname, "max_datatypes", max_d, dt->n_types);
+    int rc = array_arg(fname, "array_of_integers", ints, dt->n_ints);
+    if (!rc)
+        rc = array_arg(fname, "array_of_addresses", aints, dt->n_aints);
+    if (!rc)
+        rc = array_arg(fname, "array_of_large_counts", counts, dt->n_counts);
+    if (!rc)
+        rc = array_arg(fname, "array_of_datatypes", types, dt->n_types);
+    if (rc)
+        return rc;
+    if (dt->n_ints)
+        memcpy(ints, dt->ints, (size_t)dt->n_ints * sizeof *ints);
+    if (dt->n_aints)
+        memcpy(aints, dt->aints, (size_t)dt->n_aints * sizeof *aints);
+    if (dt->n_counts)
+        memcpy(counts, dt->counts, (size_t)dt->n_counts * sizeof *counts);
+    for (int i = 0; i < dt->n_types; i++) {
+        tn_datatype_t *t = dt->types[i];
+        if (!t->builtin) {
+            tn_datatype_ref(t);
+            t->user_refs++;
+        }
+        types[i] = t->handle;
+    }
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_contents)
+int PMPI_Type_get_contents(MPI_Datatype datatype, int max_integers, int max_addresses,
+                           int max_datatypes, int array_of_integers[],
+                           MPI_Aint array_of_addresses[], MPI_Datatype array_of_datatypes[])
+{
+    static const char fname[] = "MPI_Type_get_contents";
+    tn_datatype_t *dt;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", datatype, &dt);
+    if (!rc)
+        rc = no_large(fname, dt);
+    if (!rc)
+        rc = contents(fname, dt, max_integers, max_addresses, 0, max_datatypes,
+                      array_of_integers, array_of_addresses, NULL, array_of_datatypes);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+TN_API(Type_get_contents_c)
+int PMPI_Type_get_contents_c(MPI_Datatype datatype, MPI_Count max_integers,
+                             MPI_Count max_addresses, MPI_Count max_large_counts,
+                             MPI_Count max_datatypes, int array_of_integers[],
+                             MPI_Aint array_of_addresses[], MPI_Count array_of_large_counts[],
+                             MPI_Datatype array_of_datatypes[])
+{
+    static const char fname[] = "MPI_Type_get_contents_c";
+    tn_datatype_t *dt;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", datatype, &dt);
+    if (!rc)
+        rc = contents(fname, dt, max_integers, max_addresses, max_large_counts, max_datatypes,
+                      array_of_integers, array_of_addresses, array_of_large_counts,
+                      array_of_datatypes);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
+/* ---- Names ---- */
+
+TN_API(Type_set_name)
+int PMPI_Type_set_name(MPI_Datatype datatype, const char *type_name)
+{
+    static const char fname[] = "MPI_Type_set_name";
+    tn_datatype_t *dt;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", datatype, &dt);
+    if (!rc)
+        rc = tn_check_ptr(fname, "type_name", type_name);
+    if (rc)
+        return tn_err_raise(rc);
+    /* Longer names are truncated (MPI 4.1 §7.8 allows it). */
+    snprintf(dt->name, sizeof dt->name, "%s", type_name);
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_name)
+int PMPI_Type_get_name(MPI_Datatype datatype, char *type_name, int *resultlen)
+{
+    static const char fname[] = "MPI_Type_get_name";
+    tn_datatype_t *dt;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "datatype", datatype, &dt);
+    if (!rc)
+        rc = tn_check_ptr(fname, "type_name", type_name);
+    if (!rc)
+        rc = tn_check_ptr(fname, "resultlen", resultlen);
+    if (rc)
+        return tn_err_raise(rc);
+    const char *name = tn_datatype_name(dt);
+    size_t len = strlen(name);
+    memcpy(type_name, name, len + 1);
+    *resultlen = (int)len;
+    return MPI_SUCCESS;
+}
+
+/* ---- Predefined-type lookups ---- */
+
+TN_API(Type_match_size)
+int PMPI_Type_match_size(int typeclass, int size, MPI_Datatype *datatype)
+{
+    static const char fname[] = "MPI_Type_match_size";
+    MPI_Datatype t = MPI_DATATYPE_NULL;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_check_ptr(fname, "datatype", datatype);
+    if (rc)
+        return tn_err_raise(rc);
+    /* The Fortran size-specific types, as MPICH answers. */
+    switch (typeclass) {
+    case MPI_TYPECLASS_INTEGER:
+        t = size == 1 ? MPI_INTEGER1 : size == 2 ? MPI_INTEGER2 : size == 4 ? MPI_INTEGER4
+            : size == 8 ? MPI_INTEGER8 : MPI_DATATYPE_NULL;
+        break;
+    case MPI_TYPECLASS_REAL:
+        t = size == 4 ? MPI_REAL4 : size == 8 ? MPI_REAL8 : size == 16 ? MPI_REAL16
+                                                                       : MPI_DATATYPE_NULL;
+        break;
+    case MPI_TYPECLASS_COMPLEX:
+        t = size == 8 ? MPI_COMPLEX8 : size == 16 ? MPI_COMPLEX16 : size == 32 ? MPI_COMPLEX32
+                                                                               : MPI_DATATYPE_NULL;
+        break;
+    default:
+        return tn_err_raise(tn_err_set(MPI_ERR_ARG,
+                                       "%s: typeclass %d is not MPI_TYPECLASS_INTEGER, _REAL or "
+                                       "_COMPLEX",
+                                       fname, typeclass));
+    }
+    if (t == MPI_DATATYPE_NULL)
+        return tn_err_raise(tn_err_set(MPI_ERR_ARG,
+                                       "%s: no predefined type of typeclass %d has size %d",
+                                       fname, typeclass, size));
+    *datatype = t;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_get_value_index)
+int PMPI_Type_get_value_index(MPI_Datatype value_type, MPI_Datatype index_type,
+                              MPI_Datatype *pair_type)
+{
+    static const char fname[] = "MPI_Type_get_value_index";
+    static const struct {
+        MPI_Datatype value, index, pair;
+    } pairs[] = {
+        {MPI_FLOAT, MPI_INT, MPI_FLOAT_INT},
+        {MPI_DOUBLE, MPI_INT, MPI_DOUBLE_INT},
+        {MPI_LONG, MPI_INT, MPI_LONG_INT},
+        {MPI_SHORT, MPI_INT, MPI_SHORT_INT},
+        {MPI_INT, MPI_INT, MPI_2INT},
+        {MPI_LONG_DOUBLE, MPI_INT, MPI_LONG_DOUBLE_INT},
+        {MPI_INTEGER, MPI_INTEGER, MPI_2INTEGER},
+        {MPI_REAL, MPI_REAL, MPI_2REAL},
+        {MPI_DOUBLE_PRECISION, MPI_DOUBLE_PRECISION, MPI_2DOUBLE_PRECISION},
+    };
+    tn_datatype_t *v, *i;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "value_type", value_type, &v);
+    if (!rc)
+        rc = tn_datatype_arg(fname, "index_type", index_type, &i);
+    if (!rc)
+        rc = tn_check_ptr(fname, "pair_type", pair_type);
+    if (rc)
+        return tn_err_raise(rc);
+    *pair_type = MPI_DATATYPE_NULL;
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+        if (pairs[k].value == value_type && pairs[k].index == index_type)
+            *pair_type = pairs[k].pair;
+    return MPI_SUCCESS;
+}
+
+/* ---- Addresses ---- */
+
+TN_API(Get_address)
+int PMPI_Get_address(const void *location, MPI_Aint *address)
+{
+    static const char fname[] = "MPI_Get_address";
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_check_ptr(fname, "address", address);
+    if (rc)
+        return tn_err_raise(rc);
+    *address = (MPI_Aint)location;
+    return MPI_SUCCESS;
+}
+
+TN_API(Aint_add)
+MPI_Aint PMPI_Aint_add(MPI_Aint base, MPI_Aint disp)
+{
+    return (MPI_Aint)((unsigned long)base + (unsigned long)disp);
+}
+
+TN_API(Aint_diff)
+MPI_Aint PMPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2)
+{
+    return (MPI_Aint)((unsigned long)addr1 - (unsigned long)addr2);
+}

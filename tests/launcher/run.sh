@@ -1,0 +1,305 @@
+#!/bin/bash
+# Tests for mpirun (src/launcher).
+#
+#   tests/launcher/run.sh [MPIRUN [HELPER_DIR]]
+#
+# MPIRUN (argument or environment; default src/launcher/mpirun) is the
+# launcher under test; HELPER_DIR (default: tests/launcher) holds the built
+# pmi_probe. MPICH-built programs are tested too when mpicc.mpich exists.
+# Prints "N passed, M failed" and exits non-zero when anything failed.
+# Timing bounds are generous: a job that must be killed has 10 s to end.
+
+# Single quotes around $ are deliberate below (eval, sh -c).
+# shellcheck disable=SC2016
+
+MPIRUN=${1:-${MPIRUN:-src/launcher/mpirun}}
+HELPERS=${2:-${HELPERS:-tests/launcher}}
+
+if [ ! -x "$MPIRUN" ] || [ ! -x "$HELPERS/pmi_probe" ]; then
+    echo "run.sh: need an executable mpirun ($MPIRUN) and $HELPERS/pmi_probe" >&2
+    exit 2
+fi
+MPIRUN=$(cd "$(dirname "$MPIRUN")" && pwd)/$(basename "$MPIRUN")
+TMP=$(mktemp -d /tmp/tern-launcher.XXXXXX)
+# a unique program name, so that leftover processes can be found with pgrep
+PROBE=$TMP/tnprobe$$
+cp "$HELPERS/pmi_probe" "$PROBE"
+trap 'pkill -KILL -f "$TMP/" 2>/dev/null; rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 2
+
+passed=0
+failed=0
+
+# run ARGS...: runs mpirun with stdin from /dev/null (or $STDIN); sets
+# status, elapsed (seconds, float) and the files out and err.
+run() {
+    local t0=$EPOCHREALTIME
+    timeout -k 5 60 "$MPIRUN" "$@" <"${STDIN:-/dev/null}" >out 2>err
+    status=$?
+    elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+}
+
+# check NAME CONDITION...: CONDITION is a command; on failure the job's
+# output is shown.
+check() {
+    local name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name (status $status, ${elapsed}s): $*"
+        sed 's/^/     out: /' out | head -20
+        sed 's/^/     err: /' err | head -20
+    fi
+}
+
+is() { [ "$1" = "$2" ]; }
+has() { grep -Eq -- "$2" "$1"; }
+quick() { awk -v e="$elapsed" 'BEGIN { exit !(e < 10) }'; }
+# no process of this test run is left (killed ones may take a moment to go)
+none_left() {
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        pgrep -f "$PROBE|$TMP/" >/dev/null || return 0
+        sleep 0.3
+    done
+    return 1
+}
+lines() { [ "$(wc -l <"$1")" -eq "$2" ]; }
+
+# --- normal jobs -----------------------------------------------------------
+run -n 3 "$PROBE" ok
+check "PMI job exits 0" is "$status" 0
+check "every rank put, fenced and got" is "$(grep -c ' ok (vector,(0,1,3))$' out)" 3
+
+"$PROBE" ok >out 2>err
+status=$?
+elapsed=0
+check "the PMI client runs as a singleton without mpirun" \
+    eval 'is "$status" 0 && has out "^rank 0 of 1 ok singleton$"'
+
+if command -v mpiexec.hydra >/dev/null; then
+    timeout -k 5 60 mpiexec.hydra -n 3 "$PROBE" ok </dev/null >out 2>err
+    status=$?
+    check "the PMI client works under MPICH's mpiexec.hydra" \
+        eval 'is "$status" 0 && is "$(grep -c " ok " out)" 3'
+else
+    echo "skip mpiexec.hydra: not installed"
+fi
+
+run -np 3 hostname
+check "non-MPI program: status 0, one line per rank" \
+    eval 'is "$status" 0 && lines out 3'
+
+run -np 2 false
+check "non-MPI program exiting 1 gives status 1" is "$status" 1
+
+run -n 1 "$PROBE" info : -n 2 "$PROBE" info
+check "MPMD job exits 0" is "$status" 0
+check "MPMD appnums are 0, 1, 1 and size is 3" \
+    is "$(sed -E 's/.*appnum=([0-9]+).*/\1/' out | sort | tr -d '\n')" 011
+check "size and universe size are 3" is "$(grep -c 'size=3 appnum=[01] universe=3' out)" 3
+check "TERN_JOB_KEY is 32 hex digits, the same for all ranks" \
+    is "$(grep -Eo 'key=[0-9a-f]{32} ' out | sort -u | wc -l)" 1
+key1=$(grep -Eo 'key=[0-9a-f]+' out | head -1)
+run -n 1 "$PROBE" info
+check "each job gets a new TERN_JOB_KEY" eval "! grep -q -- '$key1 ' out"
+check "TERN_LOCAL_RANK is set" has out 'local=0$'
+
+# --- environment, output, input --------------------------------------------
+FOO=from-env run -n 2 -x FOO -x BAZ=qux -genv GV 1 sh -c 'echo "$PMI_RANK $FOO $BAZ $GV"'
+check "-x VAR, -x VAR=VAL and -genv reach every rank" \
+    is "$(sort out | tr '\n' '|')" "0 from-env qux 1|1 from-env qux 1|"
+
+run -n 1 -env E a sh -c 'echo "E=$E"' : -n 1 sh -c 'echo "E=${E-unset}"'
+check "-env applies to its own program only" is "$(sort out | tr '\n' '|')" "E=a|E=unset|"
+
+run -n 2 --tag-output sh -c 'echo out; echo err >&2'
+check "--tag-output tags stdout" is "$(sort out | tr '\n' '|')" "[1,0]<stdout>:out|[1,1]<stdout>:out|"
+check "--tag-output tags stderr" is "$(sort err | tr '\n' '|')" "[1,0]<stderr>:err|[1,1]<stderr>:err|"
+
+printf 'first line\nsecond line\n' >input
+STDIN=input run -n 2 sh -c 'while read -r l; do echo "$PMI_RANK:$l"; done; echo "$PMI_RANK:eof"'
+check "stdin reaches rank 0 only" \
+    is "$(sort out | tr '\n' '|')" "0:eof|0:first line|0:second line|1:eof|"
+
+run -n 1 sh -c 'printf "no newline"'
+check "a last line without newline is forwarded unchanged" is "$(od -c out | head -1)" \
+    "$(printf 'no newline' | od -c | head -1)"
+
+head -c 20000 /dev/zero | tr '\0' x >long
+echo >>long
+run -n 1 cat long
+check "a 20000-byte line is forwarded unchanged" cmp -s out long
+
+# two writes per line: lines must still come out whole
+run -n 4 sh -c 'l=$(printf "%080d" 0 | tr 0 "$PMI_RANK"); i=0
+    while [ $i -lt 300 ]; do printf "%s" "${l%????????????????????}"; printf "%s\n" "${l#????????????????????????????????????????????????????????????}"; i=$((i + 1)); done'
+check "lines of different ranks never mix" \
+    eval 'is "$status" 0 && lines out 1200 && ! grep -Evq "^(0{80}|1{80}|2{80}|3{80})$" out'
+
+printf '#!/bin/sh\nwhile :; do echo y; done\n' >chatty
+chmod +x chatty
+t0=$EPOCHREALTIME
+timeout -k 5 60 "$MPIRUN" -n 2 ./chatty </dev/null 2>err | head -3 >out
+status=${PIPESTATUS[0]}
+elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+check "a closed stdout (mpirun | head) ends the job with 141" \
+    eval 'is "$status" 141 && lines out 3 && quick && none_left'
+
+# --- failures ----------------------------------------------------------------
+run -n 3 "$PROBE" exit 2 7
+check "rank exiting 7 gives status 7" is "$status" 7
+check "the message names rank and status" has err 'mpirun: rank 2 \(pid [0-9]+\) on host .* exited with status 7'
+check "the other ranks were stopped quickly" quick
+check "no process is left behind" none_left
+
+run -n 3 "$PROBE" segv 1
+check "rank killed by SIGSEGV gives status 139" is "$status" 139
+check "the message names the signal" has err 'rank 1 .*killed by signal 11 \(Segmentation fault\)'
+check "no process is left behind" none_left
+
+run -n 3 "$PROBE" abort 0 5
+check "abort gives the abort code" is "$status" 5
+check "the message names MPI_Abort and the code" has err 'rank 0 .*called MPI_Abort with error code 5'
+check "the other ranks were stopped quickly" quick
+check "no process is left behind" none_left
+
+run -n 2 "$PROBE" nofinalize
+check "exit without finalize gives status 1" is "$status" 1
+check "the message says MPI_Finalize was not called" has err 'exited without calling MPI_Finalize'
+
+run -n 1 true : -n 1 "$PROBE" ok
+check "a rank that exits while another waits in a barrier ends the job" \
+    eval 'is "$status" 1 && quick'
+check "the message names the missing rank" has err 'rank 0 .*exited while other ranks wait for it'
+check "no process is left behind" none_left
+
+run -n 2 --timeout 1 "$PROBE" hang
+check "--timeout gives status 124" is "$status" 124
+check "the message names the timeout" has err 'timed out after 1 s \(--timeout\)'
+check "the job ended soon after the timeout" quick
+check "no process is left behind" none_left
+
+run -n 2 --timeout 1 "$PROBE" trapterm
+check "ranks ignoring SIGTERM are killed: status 124" eval 'is "$status" 124 && quick'
+check "no process is left behind" none_left
+
+run -n 2 sh -c 'sleep 300 & exit 3'
+check "a failing rank's own children are killed too" eval 'is "$status" 3 && quick && none_left'
+
+# SIGINT to mpirun while the ranks run
+"$MPIRUN" -n 2 "$PROBE" hang </dev/null >out 2>err &
+mpirun_pid=$!
+for _ in $(seq 50); do [ "$(grep -c '^pid' out)" -eq 2 ] && break; sleep 0.2; done
+t0=$EPOCHREALTIME
+kill -INT "$mpirun_pid"
+wait "$mpirun_pid"
+status=$?
+elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+check "SIGINT to mpirun gives status 130" eval 'is "$status" 130 && quick'
+check "no process is left behind after SIGINT" none_left
+
+# SIGKILL to mpirun: the ranks must not outlive it
+"$MPIRUN" -n 2 "$PROBE" hang </dev/null >out 2>err &
+mpirun_pid=$!
+for _ in $(seq 50); do [ "$(grep -c '^pid' out)" -eq 2 ] && break; sleep 0.2; done
+{ kill -KILL "$mpirun_pid" && wait "$mpirun_pid"; } 2>/dev/null # no "Killed" notice
+check "ranks die with mpirun when it is killed by SIGKILL" none_left
+
+# --- command line errors -----------------------------------------------------
+run -n 2 ./no-such-program
+check "missing program: status 127, no hang" eval 'is "$status" 127 && quick'
+check "missing program: clear message" has err '^mpirun: \./no-such-program: No such file or directory$'
+
+printf '#!/bin/sh\n' >not-executable
+run -n 1 ./not-executable
+check "non-executable program gives status 126" is "$status" 126
+
+run --no-such-option -n 1 true
+check "unknown option: status 2 and a message" \
+    eval 'is "$status" 2 && has err "unknown option .--no-such-option."'
+
+run -host localhost,"$(hostname)" -n 1 true
+check "-host with this machine is accepted" is "$status" 0
+run --host some-other-node -n 1 true
+check "remote host: clear error" \
+    eval 'is "$status" 2 && has err "remote hosts are not supported yet"'
+
+run -n 1 --oversubscribe --allow-run-as-root -n 3 true
+check "--oversubscribe and --allow-run-as-root are accepted" is "$status" 0
+
+run --help
+check "--help prints usage" eval 'is "$status" 0 && has out "^Usage: mpirun"'
+run --version
+check "--version prints the version" eval 'is "$status" 0 && has out "^mpirun \(Tern\)"'
+
+# --- raw PMI: malformed and unknown lines are answered, not fatal ----------
+cat >rawpmi <<'EOF'
+#!/bin/bash
+ask() { echo "$1" >&"$PMI_FD"; read -r -u "$PMI_FD" reply; echo "$reply"; }
+ask "cmd=init pmi_version=1 pmi_subversion=1"
+kvs=$(ask "cmd=get_my_kvsname" | sed -E 's/.*kvsname=([^ ]+).*/\1/')
+ask "this is not pmi"
+ask "cmd=frobnicate"
+ask "cmd=get kvsname=$kvs key=no-such-key"
+ask "cmd=put kvsname=$kvs key=k1 value=v1"
+ask "cmd=get kvsname=$kvs key=k1"
+ask "cmd=finalize"
+EOF
+chmod +x rawpmi
+run -n 1 ./rawpmi
+check "a rank sending bad PMI lines does not break mpirun" is "$status" 0
+check "init is answered rc=0" has out '^cmd=response_to_init .*rc=0'
+check "a malformed line gets an error reply" has out '^cmd=error rc=-1 msg=malformed_line$'
+check "a malformed line is reported" has err 'rank 0 sent a malformed PMI line'
+check "an unknown command gets an error reply" has out '^cmd=error rc=-1 msg=unsupported_command$'
+check "a missing key gets rc=-1" has out '^cmd=get_result rc=-1 msg=key_not_found$'
+check "put then get returns the value" has out '^cmd=get_result rc=0 value=v1$'
+check "finalize is acknowledged" has out '^cmd=finalize_ack'
+
+# --- programs built with MPICH -----------------------------------------------
+if command -v mpicc.mpich >/dev/null; then
+    cat >ring.c <<'EOF'
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv)
+{
+    int rank, size, token = 0;
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (argc > 1 && rank == atoi(argv[1]))
+        MPI_Abort(MPI_COMM_WORLD, 9);
+    if (rank == 0) {
+        MPI_Send(&token, 1, MPI_INT, 1 % size, 0, MPI_COMM_WORLD);
+        MPI_Recv(&token, 1, MPI_INT, size - 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        printf("ring of %d done, token %d\n", size, token);
+    } else {
+        MPI_Recv(&token, 1, MPI_INT, rank - 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        token++;
+        MPI_Send(&token, 1, MPI_INT, (rank + 1) % size, 0, MPI_COMM_WORLD);
+    }
+    MPI_Finalize();
+    return 0;
+}
+EOF
+    if mpicc.mpich -o ring ring.c 2>mpicc.err; then
+        run -n 4 ./ring
+        check "MPICH-built ring runs under mpirun" \
+            eval 'is "$status" 0 && has out "^ring of 4 done, token 3$"'
+        run -n 3 ./ring 1
+        check "MPICH-built MPI_Abort gives its code" \
+            eval 'is "$status" 9 && has err "rank 1 .*MPI_Abort with error code 9"'
+        check "no process is left behind" none_left
+    else
+        echo "skip MPICH programs: mpicc.mpich failed: $(head -1 mpicc.err)"
+    fi
+else
+    echo "skip MPICH programs: no mpicc.mpich"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
