@@ -13,3 +13,15 @@ src_libmpich_la_SOURCES += \
 	src/coll/reduce_scatter.c \
 	src/coll/scan.c \
 	src/mpi/coll.c
+
+# The algorithms alone, over a simulated in-process p2p layer (no library needed).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_coll_algos
+TESTS += tests/unit/test_coll_algos
+tests_unit_test_coll_algos_SOURCES = tests/unit/test_coll_algos.c \
+	src/coll/util.c src/coll/barrier.c src/coll/bcast.c src/coll/reduce.c \
+	src/coll/allreduce.c src/coll/gather.c src/coll/scatter.c src/coll/allgather.c \
+	src/coll/alltoall.c src/coll/reduce_scatter.c src/coll/scan.c
+tests_unit_test_coll_algos_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
+tests_unit_test_coll_algos_LDADD = $(CHECK_LIBS)
+endif

@@ -186,9 +186,8 @@ int tn_comm_create_from(tn_comm_t *parent, tn_group_t *group, tn_comm_t **out)
     return tn_comm_new(id, tn_group_ref(group), NULL, parent, out);
 }
 
-int tn_comm_free(const char *fname, tn_comm_t *c)
+int tn_comm_free(tn_comm_t *c)
 {
-    (void)fname;
     int rc = tn_attr_delete_all(TN_KIND_COMM, c->handle, &c->attrs);
     if (rc)
         return rc;
@@ -198,14 +197,13 @@ int tn_comm_free(const char *fname, tn_comm_t *c)
 }
 
 /* Gives the new communicator what MPI_Comm_dup copies besides the groups. */
-static int dup_extras(const char *fname, tn_comm_t *c, struct tn_info *info, tn_comm_t *n)
+static int dup_extras(tn_comm_t *c, struct tn_info *info, tn_comm_t *n)
 {
     int rc = tn_info_dup(info ? info : c->info, &n->info);
     if (!rc)
         rc = tn_topo_dup(c, n);
     if (!rc)
         rc = tn_attr_copy_list(TN_KIND_COMM, c->handle, c->attrs, &n->attrs);
-    (void)fname;
     return rc;
 }
 
@@ -216,7 +214,7 @@ int tn_comm_dup(const char *fname, tn_comm_t *c, struct tn_info *info, tn_comm_t
                              : tn_comm_create_from(c, c->group, &n);
     if (rc)
         return rc;
-    if ((rc = dup_extras(fname, c, info, n))) {
+    if ((rc = dup_extras(c, info, n))) {
         tn_comm_release(n);
         return rc;
     }

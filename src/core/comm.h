@@ -84,7 +84,7 @@ int tn_comm_intercomm_create(tn_comm_t *local, int local_leader, tn_comm_t *peer
 int tn_comm_intercomm_merge(tn_comm_t *inter, int high, tn_comm_t **out);
 /* MPI_Comm_free: runs the attribute delete callbacks, makes the handle
  * invalid and drops the user's reference (pending operations keep theirs). */
-int tn_comm_free(const char *fname, tn_comm_t *c);
+int tn_comm_free(tn_comm_t *c);
 /* MPI_IDENT, MPI_CONGRUENT, MPI_SIMILAR or MPI_UNEQUAL. */
 int tn_comm_compare(const tn_comm_t *a, const tn_comm_t *b);
 

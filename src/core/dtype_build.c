@@ -227,7 +227,8 @@ out:
     return rc;
 }
 
-/* The index ranges of one darray dimension owned by process coordinate c. */
+/* The index ranges of one darray dimension owned by process coordinate c,
+ * stored in r unless it is NULL; returns their number. */
 typedef struct range {
     MPI_Count start, len;
 } range_t;
@@ -235,7 +236,8 @@ typedef struct range {
 static MPI_Count darray_ranges(MPI_Count g, int dist, int darg, int p, int c, range_t *r)
 {
     if (dist == MPI_DISTRIBUTE_NONE) {
-        r[0] = (range_t){0, g};
+        if (r)
+            r[0] = (range_t){0, g};
         return 1;
     }
     if (dist == MPI_DISTRIBUTE_BLOCK) {
@@ -243,7 +245,8 @@ static MPI_Count darray_ranges(MPI_Count g, int dist, int darg, int p, int c, ra
         MPI_Count start = (MPI_Count)c * b;
         if (start >= g)
             return 0;
-        r[0] = (range_t){start, g - start < b ? g - start : b};
+        if (r)
+            r[0] = (range_t){start, g - start < b ? g - start : b};
         return 1;
     }
     MPI_Count k = darg == MPI_DISTRIBUTE_DFLT_DARG ? 1 : darg, n = 0;
@@ -556,7 +559,7 @@ static int layout(const char *fname, tn_datatype_t *dt, const tn_dtype_args_t *a
         memcpy(dt->seg_inline, L.segs, (size_t)L.nsegs * sizeof *L.segs);
         free(L.segs);
         L.segs = dt->seg_inline;
-    } else if (L.nsegs < L.nsegs_max) {
+    } else if (L.segs != dt->seg_inline && L.nsegs < L.nsegs_max) {
         tn_dtype_seg_t *s = realloc(L.segs, (size_t)L.nsegs * sizeof *s);
         L.segs = s ? s : L.segs;
     }

@@ -83,11 +83,12 @@ _Noreturn void tn_err_fatal(int code)
         if (gethostname(host, sizeof host - 1))
             host[0] = '\0';
     }
-    const char *msg = tn_err_string(code);
-    fprintf(stderr, "[tern] rank %d (%s): %s\n", tn_rt.world_rank, h, msg);
-    fflush(stderr);
+    char line[MPI_MAX_ERROR_STRING + MPI_MAX_PROCESSOR_NAME + 64];
+    snprintf(line, sizeof line, "[tern] rank %d (%s): %s", tn_rt.world_rank, h,
+             tn_err_string(code));
     int cls = tn_err_class(code);
-    tn_pmi_abort(cls > 0 && cls <= TN_ERR_CLASS_MASK ? cls : 1, msg);
+    /* tn_pmi_abort prints the line to stderr before it ends the job. */
+    tn_pmi_abort(cls > 0 && cls <= TN_ERR_CLASS_MASK ? cls : 1, line);
 }
 
 /* Runs handler e for code raised on the communicator with handle h. */

@@ -74,7 +74,7 @@ int tn_rt_start(int required, int *provided)
     tn_rt.world_rank = pi.rank;
     tn_rt.world_size = pi.size;
     tn_rt.appnum = pi.appnum;
-    tn_rt.universe_size = pi.universe_size;
+    tn_rt.universe_size = pi.universe_size > 0 ? pi.universe_size : pi.size;
     tn_rt.singleton = pi.singleton;
     /* No internal locks: calls from several threads must be serialized. */
     tn_rt.thread_level = required < MPI_THREAD_SERIALIZED ? required : MPI_THREAD_SERIALIZED;

@@ -235,7 +235,7 @@ int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info,
         rc = tn_comm_split_shared(c, undefined, key, &n);
     /* HW_UNGUIDED asks for a strict subset: one node holding all of comm gives none. */
     if (!rc && n && split_type == MPI_COMM_TYPE_HW_UNGUIDED && n->size == c->size) {
-        rc = tn_comm_free(fname, n);
+        rc = tn_comm_free(n);
         n = NULL;
     }
     if (rc)
@@ -318,7 +318,7 @@ int PMPI_Comm_free(MPI_Comm *comm)
         return tn_err_raise_comm(h, tn_err_set(MPI_ERR_COMM, "%s: %s is predefined and can not "
                                                              "be freed",
                                                fname, c->name));
-    if ((rc = tn_comm_free(fname, c)))
+    if ((rc = tn_comm_free(c)))
         return tn_err_raise_comm(h, rc);
     *comm = MPI_COMM_NULL;
     return MPI_SUCCESS;

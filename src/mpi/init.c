@@ -17,7 +17,7 @@ static int init_common(const char *fname, int required, int *provided)
     if (rc) {
         /* No communicator exists yet: report and end the process. */
         fprintf(stderr, "[tern] %s failed: %s\n", fname, tn_err_string(rc));
-        tn_pmi_abort(1, tn_err_string(rc));
+        tn_pmi_abort(1, NULL);
     }
     return MPI_SUCCESS;
 }
@@ -39,8 +39,7 @@ int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided)
         required = MPI_THREAD_SINGLE;
     }
     if (!provided) {
-        fprintf(stderr, "[tern] MPI_Init_thread: provided is NULL\n");
-        tn_pmi_abort(1, "MPI_Init_thread: provided is NULL");
+        tn_pmi_abort(1, "[tern] MPI_Init_thread: provided is NULL");
     }
     return init_common("MPI_Init_thread", required, provided);
 }

@@ -791,7 +791,7 @@ END_TEST
 
 START_TEST(addresses)
 {
-    int a[4];
+    int a[4] = {0};
     MPI_Aint p0, p2;
     ck_assert_int_eq(PMPI_Get_address(&a[0], &p0), MPI_SUCCESS);
     ck_assert_int_eq(PMPI_Get_address(&a[2], &p2), MPI_SUCCESS);

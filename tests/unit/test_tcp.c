@@ -489,8 +489,10 @@ END_TEST
 
 static void exchange(int n, int rounds)
 {
-    long want[MAXI] = {0};
+    long want[MAXI];
 
+    for (int i = 0; i < n; i++)
+        want[i] = g[i].got;
     for (int k = 0; k < rounds; k++)
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
@@ -508,8 +510,10 @@ START_TEST(simultaneous_connect_lower_hello_first)
     int out0;
 
     open_world(2);
-    send_pat(0, 1, 0, 10);
-    send_pat(1, 0, 0, 10);
+    for (int k = 0; k < 20; k++) { /* queued both ways while the connections settle */
+        send_pat(0, 1, 0, (size_t)k * 100);
+        send_pat(1, 0, 2, (size_t)k * 5000);
+    }
     ck_assert_int_eq(conn(0, 1)->state, TN_TCP_CONNECTING);
     ck_assert_int_eq(conn(1, 0)->state, TN_TCP_CONNECTING);
     /* 0's hello goes out while 1 sits still */
@@ -520,8 +524,8 @@ START_TEST(simultaneous_connect_lower_hello_first)
     ck_assert_int_eq(recv(out0, &r, sizeof(r), MSG_PEEK), (ssize_t)sizeof(r));
     ck_assert_int_eq(r.verdict, 1);
     ck_assert_int_eq(conn(1, 0)->state, TN_TCP_UP);
+    PUMP_UNTIL(g[0].got == 20 && g[1].got == 20);
     exchange(2, 50);
-    PUMP_UNTIL(g[0].got == 51 && g[1].got == 51);
     check_one_socket(0, 1);
     PUMP_UNTIL(tcp(0)->npending == 0 && tcp(1)->npending == 0);
 }
@@ -533,8 +537,10 @@ START_TEST(simultaneous_connect_higher_hello_first)
     int out1;
 
     open_world(2);
-    send_pat(0, 1, 0, 10);
-    send_pat(1, 0, 0, 10);
+    for (int k = 0; k < 20; k++) { /* queued both ways while the connections settle */
+        send_pat(0, 1, 0, (size_t)k * 100);
+        send_pat(1, 0, 2, (size_t)k * 5000);
+    }
     UNTIL(progress_ok(1), conn(1, 0)->hs == TN_TCP_HS_REPLY);
     out1 = conn(1, 0)->fd;
     /* 0, connecting itself, turns the higher rank's connection down */
@@ -542,8 +548,8 @@ START_TEST(simultaneous_connect_higher_hello_first)
     ck_assert_int_eq(recv(out1, &r, sizeof(r), MSG_PEEK), (ssize_t)sizeof(r));
     ck_assert_int_eq(r.verdict, 0);
     ck_assert_int_eq(conn(0, 1)->state, TN_TCP_CONNECTING);
+    PUMP_UNTIL(g[0].got == 20 && g[1].got == 20);
     exchange(2, 50);
-    PUMP_UNTIL(g[0].got == 51 && g[1].got == 51);
     check_one_socket(0, 1);
     PUMP_UNTIL(tcp(0)->npending == 0 && tcp(1)->npending == 0);
 }

@@ -1,0 +1,31 @@
+/* Every tunable is an environment variable TERN_<NAME>, read once in config.c.
+ * tern_info lists them all with defaults and meanings (tn_config_list). */
+#ifndef TN_CONFIG_H
+#define TN_CONFIG_H
+
+#include <stddef.h>
+
+struct tn_config {
+    const char *transports;  /* TERN_TRANSPORTS: comma list of providers allowed, or NULL for all */
+    size_t tcp_eager_max;    /* TERN_TCP_EAGER_MAX */
+    const char *tcp_if;      /* TERN_TCP_IF: interface name to use, or NULL to choose */
+    int spin_count;          /* TERN_SPIN_COUNT: progress polls before a blocking call sleeps */
+    int debug;               /* TERN_DEBUG: print provider/bootstrap decisions to stderr */
+};
+
+extern struct tn_config tn_config;
+
+/* Reads the environment; called first thing in MPI_Init. Returns MPI_SUCCESS or
+ * MPI_ERR_OTHER with a message naming the bad variable and value. */
+int tn_config_load(void);
+
+typedef struct tn_config_var {
+    const char *name;        /* without the TERN_ prefix */
+    const char *default_str;
+    const char *meaning;
+} tn_config_var_t;
+
+/* The table of all variables, for tern_info. */
+const tn_config_var_t *tn_config_vars(int *count);
+
+#endif
