@@ -269,15 +269,16 @@ int tn_attr_copy_list(int kind, int old_handle, tn_attr_t *src, tn_attr_t **dst)
 
 int tn_attr_delete_all(int kind, int handle, tn_attr_t **list)
 {
+    int first_rc = MPI_SUCCESS;
     (void)kind;
     while (*list) {
         int rc = call_delete(tn_htab_lookup(&keyval_tab, (*list)->keyval), handle,
                              (*list)->value);
-        if (rc)
-            return rc;
+        if (!first_rc)
+            first_rc = rc;
         unlink_attr(list);
     }
-    return MPI_SUCCESS;
+    return first_rc;
 }
 
 void tn_attr_finalize(void)

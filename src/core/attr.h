@@ -19,8 +19,8 @@ typedef struct tn_attr {
  * delete callbacks) and the callback's error code is returned. */
 int tn_attr_copy_list(int kind, int old_handle, tn_attr_t *src, tn_attr_t **dst);
 /* Deletes every attribute (delete callbacks run, newest first), for
- * MPI_Comm_free etc. Stops at the first callback that fails and returns its
- * code, leaving that attribute and the ones after it in the list. */
+ * MPI_Comm_free etc. The list ends empty even when callbacks fail; the code
+ * of the first failure is returned. */
 int tn_attr_delete_all(int kind, int handle, tn_attr_t **list);
 
 /* Keyvals. copy_fn/delete_fn are the kind's callback types, cast; NULL is the

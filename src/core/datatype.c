@@ -213,7 +213,7 @@ int tn_datatype_arg(const char *fname, const char *argname, MPI_Datatype type, t
 
 int tn_datatype_check(const char *fname, MPI_Aint count, MPI_Datatype type, tn_datatype_t **dt)
 {
-    tn_datatype_t *d;
+    tn_datatype_t *d = NULL;
     if (count < 0)
         return tn_err_set(MPI_ERR_COUNT, "%s: count %ld is negative", fname, (long)count);
     int rc = tn_datatype_arg(fname, "datatype", type, &d);

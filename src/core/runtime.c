@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include "coll/coll.h"
+#include "core/attr.h"
 #include "core/comm.h"
 #include "core/config.h"
 #include "core/datatype.h"
@@ -111,14 +112,17 @@ fail:
 
 int tn_rt_stop(void)
 {
-    /* Attributes on MPI_COMM_SELF are deleted first (MPI 4.1 §11.2.4), then
-     * every rank waits for the others so no connection closes under a peer
-     * that still talks to it. */
+    /* Every rank waits for the others so no connection closes under a peer
+     * that still talks to it; then the attributes of MPI_COMM_SELF and
+     * MPI_COMM_WORLD are deleted (MPI 4.1 §11.2.4), while the transports
+     * still run for delete callbacks that communicate. */
     int rc = tn_coll_barrier(tn_comm_world);
     tn_comm_finalize_builtins();
     tn_transport_finalize();
     tn_p2p_finalize();
     tn_datatype_finalize();
+    tn_attr_finalize();
+    tn_err_finalize();
     int prc = tn_pmi_finalize();
     tn_rt.state = TN_RT_FINALIZED;
     return rc ? rc : prc;

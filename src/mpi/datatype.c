@@ -521,9 +521,11 @@ static int subarray(const char *fname, int ndims, const int *isz, const int *isu
         memcpy(counts + n, csub, (size_t)n * sizeof *counts);
         memcpy(counts + 2 * n, cst, (size_t)n * sizeof *counts);
     } else if (n) {
-        memcpy(ints + 1, isz, (size_t)n * sizeof *ints);
-        memcpy(ints + 1 + n, isub, (size_t)n * sizeof *ints);
-        memcpy(ints + 1 + 2 * n, ist, (size_t)n * sizeof *ints);
+        for (int d = 0; d < n; d++) {
+            ints[1 + d] = isz[d];
+            ints[1 + n + d] = isub[d];
+            ints[1 + 2 * n + d] = ist[d];
+        }
         ints[1 + 3 * n] = order;
     }
     tn_dtype_args_t a = {.combiner = MPI_COMBINER_SUBARRAY, .n_ints = ni, .ints = ints,
@@ -830,8 +832,8 @@ static int contents(const char *fname, tn_datatype_t *dt, MPI_Count max_i, MPI_C
         memcpy(ints, dt->ints, (size_t)dt->n_ints * sizeof *ints);
     if (dt->n_aints)
         memcpy(aints, dt->aints, (size_t)dt->n_aints * sizeof *aints);
-    if (dt->n_counts)
-        memcpy(counts, dt->counts, (size_t)dt->n_counts * sizeof *counts);
+    for (MPI_Count i = 0; i < dt->n_counts; i++)
+        counts[i] = dt->counts[i];
     for (int i = 0; i < dt->n_types; i++) {
         tn_datatype_t *t = dt->types[i];
         if (!t->builtin) {
