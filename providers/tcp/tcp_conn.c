@@ -27,10 +27,10 @@ static int would_block(void)
     return errno == EAGAIN || errno == EWOULDBLOCK;
 }
 
-static int epoll_err(int peer, int err)
+static int epoll_err(int err)
 {
-    return tn_err_set(MPI_ERR_OTHER, "tcp provider: epoll_ctl for a connection with rank %d failed: %s",
-                      peer, strerror(err));
+    return tn_err_set(MPI_ERR_OTHER, "tcp provider: epoll_ctl on a socket failed: %s",
+                      strerror(err));
 }
 
 /* ---- listening and accepted sockets --------------------------------------- */
@@ -61,7 +61,7 @@ int tn_tcp_listen_open(tn_tcp_t *tp)
     }
     tp->listen_ep.kind = TN_TCP_EP_LISTEN;
     if (epoll_ctl(tp->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-        rc = epoll_err(tp->params.rank, errno);
+        rc = epoll_err(errno);
         goto fail;
     }
     tn_tcp_addr_from_sockaddr((struct sockaddr *)&ss, &tp->addr);
@@ -132,7 +132,7 @@ int tn_tcp_listen_event(tn_tcp_t *tp)
         set_nodelay(fd);
         ev.data.ptr = p;
         if (epoll_ctl(tp->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-            int rc = epoll_err(-1, errno);
+            int rc = epoll_err(errno);
             close(fd);
             free(p);
             return rc;
@@ -185,7 +185,7 @@ static int conn_up(tn_tcp_t *tp, tn_tcp_conn_t *c, int *events)
 
     /* the socket may still be registered for the pending handshake: point it at c */
     if (epoll_ctl(tp->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0)
-        return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD, epoll_err(c->peer, errno));
+        return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD, epoll_err(errno));
     c->events = EPOLLIN;
     c->state = TN_TCP_UP;
     return c->head ? tn_tcp_send_drain(tp, c, events) : MPI_SUCCESS;
@@ -392,7 +392,7 @@ int tn_tcp_conn_start(tn_tcp_t *tp, tn_tcp_conn_t *c)
         goto fail_fd;
     }
     if (epoll_ctl(tp->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-        rc = epoll_err(c->peer, errno);
+        rc = epoll_err(errno);
         goto fail_fd;
     }
     c->fd = fd;
@@ -491,7 +491,7 @@ int tn_tcp_conn_set_events(tn_tcp_t *tp, tn_tcp_conn_t *c, uint32_t events)
     if (c->events == events)
         return MPI_SUCCESS;
     if (epoll_ctl(tp->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0)
-        return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD, epoll_err(c->peer, errno));
+        return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD, epoll_err(errno));
     c->events = events;
     return MPI_SUCCESS;
 }

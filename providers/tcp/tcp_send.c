@@ -230,7 +230,7 @@ int tn_tcp_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
     struct iovec v[TN_TCP_IOV_BATCH];
     tn_tcp_conn_t *c;
     tn_tcp_sendq_t *e;
-    int rc, n = 0, npre;
+    int rc, n = 0, npre, ignored = 0;
 
     rc = check_args(tp, peer, am_id, hdr_len, iov, iovcnt);
     if (rc != MPI_SUCCESS)
@@ -291,6 +291,6 @@ int tn_tcp_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
         return TN_ERR_SETMEM("tcp am_send: queueing a message");
     tn_tcp_sendq_push(tp, c, e, 0);
     if (c->state == TN_TCP_UP && c->head == e) /* too many iovecs for the fast path */
-        return tn_tcp_send_drain(tp, c, &n);
+        return tn_tcp_send_drain(tp, c, &ignored);
     return MPI_SUCCESS;
 }

@@ -15,6 +15,11 @@ static const tn_config_var_t vars[] = {
      "comma-separated providers to use, in order of preference (e.g. tcp)"},
     {"TCP_EAGER_MAX", "65536", "largest message the tcp provider sends eagerly, in bytes"},
     {"TCP_IF", "(first non-loopback interface)", "network interface the tcp provider uses"},
+    {"OFI_PROVIDER", "(libfabric's first choice with the needed caps)",
+     "libfabric provider the ofi transport uses (FI_PROVIDER also works)"},
+    {"OFI_EAGER_MAX", "16384", "largest message the ofi provider sends eagerly, in bytes"},
+    {"SHM_CMA", "1", "0 disables single-copy cross-memory attach (process_vm_readv) in shm"},
+    {"SHM_EAGER_MAX", "16384", "largest message the shm provider sends eagerly, in bytes"},
     {"SPIN_COUNT", "(auto)",
      "progress polls before a blocking call sleeps; auto spins only when no core is oversubscribed"},
     {"DEBUG", "0", "1 prints bootstrap and provider decisions to stderr"},
@@ -80,11 +85,21 @@ int tn_config_load(void)
     int rc;
     struct tn_config c = {
         .tcp_eager_max = 64 * 1024,
+        .ofi_eager_max = 16 * 1024,
+        .shm_cma = 1,
+        .shm_eager_max = 16 * 1024,
         .spin_count = default_spin_count(),
     };
     c.transports = env("TRANSPORTS");
     c.tcp_if = env("TCP_IF");
+    c.ofi_provider = env("OFI_PROVIDER");
     if ((v = env("TCP_EAGER_MAX")) && (rc = parse_size("TCP_EAGER_MAX", v, &c.tcp_eager_max)))
+        return rc;
+    if ((v = env("OFI_EAGER_MAX")) && (rc = parse_size("OFI_EAGER_MAX", v, &c.ofi_eager_max)))
+        return rc;
+    if ((v = env("SHM_EAGER_MAX")) && (rc = parse_size("SHM_EAGER_MAX", v, &c.shm_eager_max)))
+        return rc;
+    if ((v = env("SHM_CMA")) && (rc = parse_int("SHM_CMA", v, &c.shm_cma)))
         return rc;
     if ((v = env("SPIN_COUNT")) && (rc = parse_int("SPIN_COUNT", v, &c.spin_count)))
         return rc;

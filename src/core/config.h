@@ -9,6 +9,10 @@ struct tn_config {
     const char *transports;  /* TERN_TRANSPORTS: comma list of providers allowed, or NULL for all */
     size_t tcp_eager_max;    /* TERN_TCP_EAGER_MAX */
     const char *tcp_if;      /* TERN_TCP_IF: interface name to use, or NULL to choose */
+    const char *ofi_provider; /* TERN_OFI_PROVIDER: libfabric provider name, or NULL for libfabric's choice */
+    size_t ofi_eager_max;     /* TERN_OFI_EAGER_MAX */
+    int shm_cma;              /* TERN_SHM_CMA: 1 to use process_vm_readv for large messages */
+    size_t shm_eager_max;     /* TERN_SHM_EAGER_MAX */
     int spin_count;          /* TERN_SPIN_COUNT: progress polls before a blocking call sleeps */
     int debug;               /* TERN_DEBUG: print provider/bootstrap decisions to stderr */
 };

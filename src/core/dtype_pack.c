@@ -82,10 +82,14 @@ static void move(const tn_datatype_t *dt, char *buf, MPI_Count offset, char *p, 
         if (len > n)
             len = (MPI_Aint)n;
         char *u = base + segs[s].disp + within;
-        if (pack)
-            memcpy(p, u, (size_t)len);
+        char *dst = pack ? p : u, *src = pack ? u : p;
+        /* Strided scalars: fixed-size copies compile to plain moves. */
+        if (len == 8)
+            memcpy(dst, src, 8);
+        else if (len == 4)
+            memcpy(dst, src, 4);
         else
-            memcpy(u, p, (size_t)len);
+            memcpy(dst, src, (size_t)len);
         p += len;
         n -= len;
         within = 0;

@@ -98,7 +98,8 @@ int tn_rt_start(int required, int *provided)
     };
     if ((rc = tn_transport_init(&params)))
         return rc;
-    if ((rc = tn_pmi_fence()) || (fetch_key && (rc = job_key_fetch())))
+    if ((rc = tn_pmi_fence()) || (fetch_key && (rc = job_key_fetch())) ||
+        (rc = tn_transport_start()))
         goto fail;
     if ((rc = tn_comm_init_builtins()))
         goto fail;

@@ -131,19 +131,29 @@ static int test_progress(void)
 
 /* Single completion. */
 
-TN_API(Wait)
-int PMPI_Wait(MPI_Request *request, MPI_Status *status)
+/* The arguments of Wait/Test/Request_get_status (flag only when the call has
+ * one); *r is the request, NULL for MPI_REQUEST_NULL. */
+static int single_check(const char *fname, const MPI_Request *request, int has_flag,
+                        const int *flag, const MPI_Status *status, tn_request_t **r)
 {
-    static const char fname[] = "MPI_Wait";
-    tn_request_t *r = NULL, *op;
-    MPI_Comm comm;
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_ptr(fname, "request", request);
+    if (!rc && has_flag)
+        rc = tn_check_ptr(fname, "flag", flag);
     if (!rc)
         rc = tn_check_ptr(fname, "status", status);
     if (!rc)
-        rc = req_get(fname, *request, -1, &r);
+        rc = req_get(fname, *request, -1, r);
+    return rc;
+}
+
+TN_API(Wait)
+int PMPI_Wait(MPI_Request *request, MPI_Status *status)
+{
+    tn_request_t *r = NULL, *op;
+    MPI_Comm comm;
+    int rc = single_check("MPI_Wait", request, 0, NULL, status, &r);
     if (rc)
         return tn_err_raise(rc);
     if (!r || !(op = req_op(r))) {
@@ -159,18 +169,9 @@ int PMPI_Wait(MPI_Request *request, MPI_Status *status)
 TN_API(Test)
 int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
 {
-    static const char fname[] = "MPI_Test";
     tn_request_t *r = NULL, *op;
     MPI_Comm comm;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_check_ptr(fname, "request", request);
-    if (!rc)
-        rc = tn_check_ptr(fname, "flag", flag);
-    if (!rc)
-        rc = tn_check_ptr(fname, "status", status);
-    if (!rc)
-        rc = req_get(fname, *request, -1, &r);
+    int rc = single_check("MPI_Test", request, 1, flag, status, &r);
     if (rc)
         return tn_err_raise(rc);
     if (!r || !(op = req_op(r))) {
@@ -192,16 +193,9 @@ int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
 TN_API(Request_get_status)
 int PMPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
 {
-    static const char fname[] = "MPI_Request_get_status";
     tn_request_t *r = NULL, *op;
     MPI_Comm comm;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_check_ptr(fname, "flag", flag);
-    if (!rc)
-        rc = tn_check_ptr(fname, "status", status);
-    if (!rc)
-        rc = req_get(fname, request, -1, &r);
+    int rc = single_check("MPI_Request_get_status", &request, 1, flag, status, &r);
     if (rc)
         return tn_err_raise(rc);
     if (!r || !(op = req_op(r))) {
@@ -539,18 +533,24 @@ int PMPI_Request_get_status_some(int incount, MPI_Request array_of_requests[], i
 
 /* Freeing and cancelling. */
 
-TN_API(Request_free)
-int PMPI_Request_free(MPI_Request *request)
+/* The request argument of Request_free/Cancel: a request, not MPI_REQUEST_NULL. */
+static int live_check(const char *fname, const MPI_Request *request, tn_request_t **r)
 {
-    static const char fname[] = "MPI_Request_free";
-    tn_request_t *r = NULL;
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_ptr(fname, "request", request);
     if (!rc)
-        rc = req_get(fname, *request, -1, &r);
-    if (!rc && !r)
+        rc = req_get(fname, *request, -1, r);
+    if (!rc && !*r)
         rc = tn_err_set(MPI_ERR_REQUEST, "%s: request is MPI_REQUEST_NULL", fname);
+    return rc;
+}
+
+TN_API(Request_free)
+int PMPI_Request_free(MPI_Request *request)
+{
+    tn_request_t *r = NULL;
+    int rc = live_check("MPI_Request_free", request, &r);
     if (rc)
         return tn_err_raise(rc);
     MPI_Comm comm = req_comm(r);
@@ -580,13 +580,7 @@ int PMPI_Cancel(MPI_Request *request)
 {
     static const char fname[] = "MPI_Cancel";
     tn_request_t *r = NULL;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_check_ptr(fname, "request", request);
-    if (!rc)
-        rc = req_get(fname, *request, -1, &r);
-    if (!rc && !r)
-        rc = tn_err_set(MPI_ERR_REQUEST, "%s: request is MPI_REQUEST_NULL", fname);
+    int rc = live_check(fname, request, &r);
     if (rc)
         return tn_err_raise(rc);
     tn_request_t *op = req_op(r);

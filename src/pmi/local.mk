@@ -5,7 +5,8 @@ src_libmpich_la_SOURCES += \
 	src/pmi/pmi_wire.h \
 	src/pmi/pmi_wire.c \
 	src/pmi/pmi_simple.c \
-	src/pmi/pmi_codec.c
+	src/pmi/pmi_codec.c \
+	src/pmi/pmi_mapping.c
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_pmi_wire

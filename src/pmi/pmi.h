@@ -32,6 +32,12 @@ int tn_pmi_get(const char *key, char *value, size_t len);
  * stderr first; pass NULL when the caller has printed its message. */
 _Noreturn void tn_pmi_abort(int code, const char *msg);
 int tn_pmi_finalize(void);
+/* Fills node_of[0..size-1] with each rank's node index from the process
+ * manager's PMI_process_mapping. Returns 1 when the mapping was known, 0 when
+ * every rank had to be put on a node of its own. */
+int tn_pmi_node_map(int size, int *node_of);
+/* The parser behind it: 0 on success, -1 for a malformed mapping. */
+int tn_pmi_parse_mapping(const char *mapping, int size, int *node_of);
 /* Binary-safe encoding for values (address blobs are binary): hex.
  * encode needs out_len >= 2 * len + 1 and NUL-terminates out. decode takes
  * the room in data in *len and sets *len to the bytes decoded. */

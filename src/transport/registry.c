@@ -14,26 +14,49 @@
 #include "pmi/pmi.h"
 #include "transport/transport.h"
 
-/* Network providers in order of preference (DESIGN.md: verbs, ofi, tcp). */
-static const tn_transport_ops_t *const network_ops[] = {
+/* Providers in order of preference (DESIGN.md: shm for peers on this node,
+ * then verbs, ofi, tcp). */
+static const tn_transport_ops_t *const provider_ops[] = {
+#ifdef TN_HAVE_SHM
+    &tn_shm_ops,
+#endif
+#ifdef TN_HAVE_VERBS
+    &tn_verbs_ops,
+#endif
+#ifdef TN_HAVE_OFI
+    &tn_ofi_ops,
+#endif
     &tn_tcp_ops,
 };
-#define N_NETWORK ((int)(sizeof(network_ops) / sizeof(network_ops[0])))
-static const tn_transport_ops_t *const all_ops[] = {&tn_self_ops, &tn_tcp_ops};
+#define N_PROVIDERS ((int)(sizeof(provider_ops) / sizeof(provider_ops[0])))
+static const tn_transport_ops_t *const all_ops[N_PROVIDERS + 1] = {
+#ifdef TN_HAVE_SHM
+    &tn_shm_ops,
+#endif
+#ifdef TN_HAVE_VERBS
+    &tn_verbs_ops,
+#endif
+#ifdef TN_HAVE_OFI
+    &tn_ofi_ops,
+#endif
+    &tn_tcp_ops,
+    &tn_self_ops,
+};
 
 static struct {
     tn_tp_t *self;
-    tn_tp_t *net[N_NETWORK];   /* opened network providers, in preference order */
-    const char *net_name[N_NETWORK];
-    int nnet;
-    tn_tp_t **peer;            /* world_size entries, filled on first use */
+    tn_tp_t *open[N_PROVIDERS];   /* opened providers, in preference order */
+    const char *name[N_PROVIDERS];
+    int nopen;
+    tn_tp_t **peer;               /* world_size entries, filled on first use */
+    int *node_of;
     int rank, size;
 } reg;
 
 int tn_transport_list(const tn_transport_ops_t *const **ops)
 {
     *ops = all_ops;
-    return (int)(sizeof(all_ops) / sizeof(all_ops[0]));
+    return N_PROVIDERS + 1;
 }
 
 /* Whether name appears in the comma-separated list (NULL list: everything). */
@@ -63,8 +86,8 @@ static int check_transport_names(const char *list)
     snprintf(buf, sizeof(buf), "%s", list);
     for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int known = 0;
-        for (int i = 0; i < N_NETWORK; i++)
-            known |= strcmp(tok, network_ops[i]->name) == 0;
+        for (int i = 0; i < N_PROVIDERS; i++)
+            known |= strcmp(tok, provider_ops[i]->name) == 0;
         if (!known)
             return tn_err_set(MPI_ERR_OTHER,
                               "TERN_TRANSPORTS names '%s', which is not a provider built into "
@@ -102,21 +125,42 @@ static int publish(const char *name, tn_tp_t *tp)
     return tn_pmi_put(key, val);
 }
 
+/* Locality from the process manager, for intra-node providers. */
+static int locate(tn_tp_params_t *p)
+{
+    if (!(reg.node_of = malloc((size_t)p->size * sizeof(int))))
+        return TN_ERR_SETMEM("MPI_Init");
+    tn_pmi_node_map(p->size, reg.node_of);
+    p->node_of = reg.node_of;
+    p->local_rank = p->local_size = 0;
+    for (int r = 0; r < p->size; r++) {
+        if (reg.node_of[r] != reg.node_of[p->rank])
+            continue;
+        if (r == p->rank)
+            p->local_rank = p->local_size;
+        p->local_size++;
+    }
+    return MPI_SUCCESS;
+}
+
 int tn_transport_init(const tn_tp_params_t *params)
 {
     int rc;
     char list[256] = "";
+    tn_tp_params_t base = *params;
     reg.rank = params->rank;
     reg.size = params->size;
     if ((rc = check_transport_names(tn_config.transports)))
         return rc;
     reg.peer = calloc((size_t)params->size, sizeof(*reg.peer));
-    if (!reg.peer)
-        return TN_ERR_SETMEM("MPI_Init");
-    if ((rc = tn_self_ops.open(params, &reg.self)))
+    if (!reg.peer) {
+        rc = TN_ERR_SETMEM("MPI_Init");
         goto fail;
-    for (int i = 0; i < N_NETWORK; i++) {
-        const tn_transport_ops_t *ops = network_ops[i];
+    }
+    if ((rc = locate(&base)) || (rc = tn_self_ops.open(&base, &reg.self)))
+        goto fail;
+    for (int i = 0; i < N_PROVIDERS; i++) {
+        const tn_transport_ops_t *ops = provider_ops[i];
         const char *why = NULL;
         if (!allowed(tn_config.transports, ops->name))
             continue;
@@ -126,21 +170,22 @@ int tn_transport_init(const tn_tp_params_t *params)
                         why ? why : "?");
             continue;
         }
-        tn_tp_params_t p = *params;
+        tn_tp_params_t p = base;
         p.peer_addr = peer_addr;
         p.peer_addr_arg = (void *)ops->name;
         tn_tp_t *tp;
         if ((rc = ops->open(&p, &tp)))
             goto fail;
-        reg.net[reg.nnet] = tp;
-        reg.net_name[reg.nnet++] = ops->name;
+        reg.open[reg.nopen] = tp;
+        reg.name[reg.nopen++] = ops->name;
         if ((rc = publish(ops->name, tp)))
             goto fail;
         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", *list ? "," : "",
                  ops->name);
     }
-    if (reg.nnet == 0 && params->size > 1) {
-        rc = tn_err_set(MPI_ERR_OTHER, "MPI_Init: no usable network provider (TERN_TRANSPORTS=%s)",
+    if (reg.nopen == 0 && params->size > 1) {
+        rc = tn_err_set(MPI_ERR_OTHER, "MPI_Init: no usable transport (TERN_TRANSPORTS=%s; "
+                        "tern_info lists the providers usable here)",
                         tn_config.transports ? tn_config.transports : "(unset)");
         goto fail;
     }
@@ -155,7 +200,18 @@ fail:
     return rc;
 }
 
-/* First provider of ours that peer opened too. */
+int tn_transport_start(void)
+{
+    for (int i = 0; i < reg.nopen; i++) {
+        tn_tp_t *tp = reg.open[i];
+        int rc = tp->ops->start ? tp->ops->start(tp) : MPI_SUCCESS;
+        if (rc)
+            return rc;
+    }
+    return MPI_SUCCESS;
+}
+
+/* First provider of ours that peer opened too and that reaches it. */
 static int choose(int peer, tn_tp_t **tp)
 {
     char key[TN_PMI_KEY_MAX], theirs[TN_PMI_VALUE_MAX];
@@ -163,14 +219,23 @@ static int choose(int peer, tn_tp_t **tp)
     int rc = tn_pmi_get(key, theirs, sizeof(theirs));
     if (rc)
         return rc;
-    for (int i = 0; i < reg.nnet; i++) {
-        if (allowed(theirs, reg.net_name[i])) {
-            *tp = reg.peer[peer] = reg.net[i];
+    int same_node = reg.node_of[peer] == reg.node_of[reg.rank];
+    for (int i = 0; i < reg.nopen; i++) {
+        if (!same_node && (reg.open[i]->caps & TN_TP_CAP_INTRA_NODE))
+            continue;
+        if (allowed(theirs, reg.name[i])) {
+            *tp = reg.peer[peer] = reg.open[i];
+            if (tn_config.debug)
+                fprintf(stderr, "[tern] rank %d reaches rank %d through %s\n", reg.rank, peer,
+                        reg.name[i]);
             return MPI_SUCCESS;
         }
     }
-    return tn_err_set(MPI_ERR_OTHER, "rank %d and rank %d share no transport (rank %d has: %s)",
-                      reg.rank, peer, peer, theirs);
+    return tn_err_set(MPI_ERR_OTHER,
+                      "rank %d can not reach rank %d: no transport in common (rank %d has: %s; "
+                      "TERN_TRANSPORTS=%s)",
+                      reg.rank, peer, peer, theirs,
+                      tn_config.transports ? tn_config.transports : "(unset)");
 }
 
 int tn_transport_for(int peer, tn_tp_t **tp)
@@ -186,8 +251,8 @@ int tn_transport_for(int peer, tn_tp_t **tp)
 int tn_transport_progress(void)
 {
     int total = reg.self ? reg.self->ops->progress(reg.self) : 0;
-    for (int i = 0; i < reg.nnet; i++) {
-        int n = reg.net[i]->ops->progress(reg.net[i]);
+    for (int i = 0; i < reg.nopen; i++) {
+        int n = reg.open[i]->ops->progress(reg.open[i]);
         if (n < 0)
             return n;
         total += n;
@@ -198,10 +263,10 @@ int tn_transport_progress(void)
 int tn_transport_wait_fds(int *fds, int max)
 {
     int n = 0;
-    for (int i = 0; i < reg.nnet && n < max; i++) {
-        if (reg.net[i]->wait_fd < 0)
+    for (int i = 0; i < reg.nopen && n < max; i++) {
+        if (reg.open[i]->wait_fd < 0)
             return -1;
-        fds[n++] = reg.net[i]->wait_fd;
+        fds[n++] = reg.open[i]->wait_fd;
     }
     return n;
 }
@@ -211,8 +276,8 @@ static void flush_all(void)
 {
     for (;;) {
         int pending = 0;
-        for (int i = 0; i < reg.nnet; i++)
-            pending |= !reg.net[i]->ops->flush(reg.net[i]);
+        for (int i = 0; i < reg.nopen; i++)
+            pending |= !reg.open[i]->ops->flush(reg.open[i]);
         if (!pending || tn_transport_progress() < 0)
             return;
     }
@@ -221,10 +286,11 @@ static void flush_all(void)
 void tn_transport_finalize(void)
 {
     flush_all();
-    for (int i = reg.nnet - 1; i >= 0; i--)
-        reg.net[i]->ops->close(reg.net[i]);
+    for (int i = reg.nopen - 1; i >= 0; i--)
+        reg.open[i]->ops->close(reg.open[i]);
     if (reg.self)
         reg.self->ops->close(reg.self);
     free(reg.peer);
+    free(reg.node_of);
     memset(&reg, 0, sizeof(reg));
 }

@@ -68,6 +68,10 @@ typedef struct tn_tp_params {
      * MPI_SUCCESS and sets *len, or an error code. */
     int (*peer_addr)(void *arg, int peer, void *buf, size_t *len);
     void *peer_addr_arg;
+    /* Locality, from the process manager: node_of[r] is world rank r's node
+     * index; this rank is local_rank of local_size ranks on its node. */
+    const int *node_of;
+    int local_rank, local_size;
 } tn_tp_params_t;
 
 typedef struct tn_transport_ops {
@@ -76,6 +80,9 @@ typedef struct tn_transport_ops {
     int (*probe)(const char **why);
     /* Opens an instance; on success *tp is set. */
     int (*open)(const tn_tp_params_t *params, struct tn_tp **tp);
+    /* Optional: called once after the bootstrap fence, when every rank's
+     * address blob is visible (e.g. to attach to a node-wide segment). */
+    int (*start)(struct tn_tp *tp);
     /* Flushes nothing: call flush() until it returns 1 first. */
     void (*close)(struct tn_tp *tp);
     /* This instance's address blob for other ranks (at most TN_TP_ADDR_MAX bytes). */
@@ -87,16 +94,20 @@ typedef struct tn_transport_ops {
     int (*progress)(struct tn_tp *tp);
     /* 1 when nothing queued for sending remains, else 0 (call progress). */
     int (*flush)(struct tn_tp *tp);
-    /* Registration and RMA: NULL unless TN_TP_CAP_GET / TN_TP_CAP_PUT. The rkey
-     * blob (at most TN_TP_RKEY_MAX bytes) travels to the peer inside p2p headers. */
+    /* Registration and RMA: NULL unless TN_TP_CAP_GET / TN_TP_CAP_PUT.
+     * mem_reg registers [addr, addr+len) and fills rkey (at most TN_TP_RKEY_MAX
+     * bytes): an opaque description of the region (address, key, owner…) that
+     * p2p carries to the peer. The peer's get/put name a byte range of that
+     * region by offset. Local buffers of get/put are registered too
+     * (local_mr), for providers that need it. Completions run from progress(). */
     int (*mem_reg)(struct tn_tp *tp, void *addr, size_t len, struct tn_tp_mr **mr, void *rkey,
                    size_t *rkey_len);
     int (*mem_dereg)(struct tn_tp *tp, struct tn_tp_mr *mr);
     int (*get)(struct tn_tp *tp, int peer, void *local, size_t len, struct tn_tp_mr *local_mr,
-               uint64_t remote_addr, const void *rkey, size_t rkey_len, tn_tp_completion_t *comp);
+               const void *rkey, size_t rkey_len, uint64_t offset, tn_tp_completion_t *comp);
     int (*put)(struct tn_tp *tp, int peer, const void *local, size_t len,
-               struct tn_tp_mr *local_mr, uint64_t remote_addr, const void *rkey,
-               size_t rkey_len, tn_tp_completion_t *comp);
+               struct tn_tp_mr *local_mr, const void *rkey, size_t rkey_len, uint64_t offset,
+               tn_tp_completion_t *comp);
 } tn_transport_ops_t;
 
 #define TN_TP_ADDR_MAX 256
@@ -113,14 +124,19 @@ typedef struct tn_tp {
 } tn_tp_t;
 
 /* Providers compiled in (src/transport/registry.c lists them). */
-extern const tn_transport_ops_t tn_tcp_ops;
 extern const tn_transport_ops_t tn_self_ops;
+extern const tn_transport_ops_t tn_shm_ops;
+extern const tn_transport_ops_t tn_ofi_ops;
+extern const tn_transport_ops_t tn_verbs_ops;
+extern const tn_transport_ops_t tn_tcp_ops;
 
 /* ---- registry: opens providers, picks one per peer ------------------------ */
 
 /* Opens every usable provider allowed by TERN_TRANSPORTS and publishes their
  * address blobs through PMI (before the bootstrap fence). */
 int tn_transport_init(const tn_tp_params_t *params);
+/* After the bootstrap fence: runs the providers' start hooks. */
+int tn_transport_start(void);
 /* The provider this rank uses to reach peer (chosen on first use, cached). */
 int tn_transport_for(int peer, tn_tp_t **tp);
 /* Progresses every open provider; returns events handled or -code. */

@@ -93,9 +93,8 @@ int main(int argc, char **argv)
     CHECK_EQ(count, MPI_UNDEFINED);
     MPI_Get_elements(&st, pair, &count);
     CHECK_EQ(count, 7);
-    MPI_Status_set_elements(&st, pair, 2);
-    MPI_Get_count(&st, MPI_INT, &count);
-    CHECK_EQ(count, 4);
+    /* (Only basic types are given to the setters: for a derived type MPICH reads the
+     * count as a number of datatype instances, Open MPI as basic elements.) */
     MPI_Status_set_elements_x(&st, MPI_DOUBLE, (MPI_Count)5);
     MPI_Get_elements_x(&st, MPI_DOUBLE, &ecount);
     CHECK_EQ(ecount, 5);
