@@ -34,12 +34,13 @@ typedef struct tn_datatype {
     MPI_Aint true_lb, true_ub;
     int align;         /* alignment of the data, for the padding of structs */
     /* contig: count elements at buf are the single block of count * size bytes
-     * starting at buf + segs[0].disp (for any count); true when size == 0, or
-     * when there is one segment and its length is the extent. */
+     * starting at buf + segs[0].disp, for any count (no bytes at all when
+     * size == 0). True when size == 0, or when there is one segment and its
+     * length is the extent. tn_dtype_is_contig also knows count 0 and 1. */
     int contig;
     int nsegs;
     tn_dtype_seg_t *segs;
-    MPI_Aint *seg_pos;     /* seg_pos[i]: offset of segs[i] in the packed element */
+    MPI_Aint *seg_pos;     /* seg_pos[i]: offset of segs[i] in the packed element (nsegs > 1) */
     int segs_shared;       /* segs and seg_pos belong to types[0] (dup, resized) */
     tn_dtype_seg_t seg_inline[2]; /* storage when nsegs <= 2 */
     MPI_Aint pos_inline[2];

@@ -1,6 +1,9 @@
 /* MPI 4.1 chapter 5, datatypes: constructors, queries, decoding, names,
  * addresses. The constructors hand their arguments, laid out as
- * MPI_Type_get_contents returns them, to tn_dtype_create, which checks them. */
+ * MPI_Type_get_contents returns them, to tn_dtype_create, which checks them.
+ * The MPI-1 functions removed in MPI 3.0 are defined too, at the end: MPICH's
+ * libmpich.so.12 still exports them, and binaries built against it use them. */
+#define TERN_ENABLE_REMOVED_API 1
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -999,10 +1002,8 @@ int PMPI_Type_get_value_index(MPI_Datatype value_type, MPI_Datatype index_type,
 
 /* ---- Addresses ---- */
 
-TN_API(Get_address)
-int PMPI_Get_address(const void *location, MPI_Aint *address)
+static int get_address(const char *fname, const void *location, MPI_Aint *address)
 {
-    static const char fname[] = "MPI_Get_address";
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_ptr(fname, "address", address);
@@ -1010,6 +1011,12 @@ int PMPI_Get_address(const void *location, MPI_Aint *address)
         return tn_err_raise(rc);
     *address = (MPI_Aint)location;
     return MPI_SUCCESS;
+}
+
+TN_API(Get_address)
+int PMPI_Get_address(const void *location, MPI_Aint *address)
+{
+    return get_address("MPI_Get_address", location, address);
 }
 
 TN_API(Aint_add)
@@ -1022,4 +1029,68 @@ TN_API(Aint_diff)
 MPI_Aint PMPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2)
 {
     return (MPI_Aint)((unsigned long)addr1 - (unsigned long)addr2);
+}
+
+/* ---- Removed in MPI 3.0, kept for binaries built against MPICH ---- */
+
+TN_API(Address)
+int PMPI_Address(void *location, MPI_Aint *address)
+{
+    return get_address("MPI_Address", location, address);
+}
+
+TN_API(Type_extent)
+int PMPI_Type_extent(MPI_Datatype datatype, MPI_Aint *extent)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_extent", datatype, extent, NULL, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *extent = dt->extent;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_lb)
+int PMPI_Type_lb(MPI_Datatype datatype, MPI_Aint *displacement)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_lb", datatype, displacement, NULL, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *displacement = dt->lb;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_ub)
+int PMPI_Type_ub(MPI_Datatype datatype, MPI_Aint *displacement)
+{
+    tn_datatype_t *dt;
+    int rc = query("MPI_Type_ub", datatype, displacement, NULL, &dt);
+    if (rc)
+        return tn_err_raise(rc);
+    *displacement = dt->ub;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_hvector)
+int PMPI_Type_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype,
+                      MPI_Datatype *newtype)
+{
+    return PMPI_Type_create_hvector(count, blocklength, stride, oldtype, newtype);
+}
+
+TN_API(Type_hindexed)
+int PMPI_Type_hindexed(int count, int array_of_blocklengths[], MPI_Aint array_of_displacements[],
+                       MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    return PMPI_Type_create_hindexed(count, array_of_blocklengths, array_of_displacements,
+                                     oldtype, newtype);
+}
+
+TN_API(Type_struct)
+int PMPI_Type_struct(int count, int array_of_blocklengths[], MPI_Aint array_of_displacements[],
+                     MPI_Datatype array_of_types[], MPI_Datatype *newtype)
+{
+    return PMPI_Type_create_struct(count, array_of_blocklengths, array_of_displacements,
+                                   array_of_types, newtype);
 }

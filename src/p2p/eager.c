@@ -70,6 +70,7 @@ void tn_eager_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, con
     m->hdr = *hdr;
     m->peer_world = peer;
     m->am_id = TN_AM_EAGER;
+    m->rkey_len = 0;
     if (len)
         memcpy(m->data, data, len);
     tn_match_add_unexpected(m);

@@ -4,4 +4,5 @@ src_libmpich_la_SOURCES += \
 	src/p2p/match.c \
 	src/p2p/eager.c \
 	src/p2p/rndv.c \
+	src/p2p/rget.c \
 	src/p2p/p2p.c

@@ -12,6 +12,7 @@ const tn_am_handler_t tn_p2p_handlers[TN_AM_MAX] = {
     [TN_AM_RTS] = {.deliver = tn_rndv_rts_arrived},
     [TN_AM_CTS] = {.deliver = tn_rndv_cts_arrived},
     [TN_AM_DATA] = {.deliver = tn_rndv_data_arrived, .place = tn_rndv_data_place},
+    [TN_AM_FIN] = {.deliver = tn_rget_fin_arrived},
     [TN_AM_SYNC_ACK] = {.deliver = tn_eager_sync_ack},
 };
 
@@ -61,7 +62,12 @@ int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, i
         .size = r->bytes,
         .sreq = tn_p2p_id(r),
     };
-    rc = r->bytes <= tp->eager_max ? tn_eager_send(r, tp, &hdr) : tn_rndv_send(r, tp, &hdr);
+    if (r->bytes <= tp->eager_max)
+        rc = tn_eager_send(r, tp, &hdr);
+    else if (tp->caps & TN_TP_CAP_GET)
+        rc = tn_rget_send(r, tp, &hdr);
+    else
+        rc = tn_rndv_send(r, tp, &hdr);
     if (rc)
         goto fail;
     *req = r;
@@ -176,7 +182,7 @@ void tn_p2p_recv_matched(tn_request_t *r, struct tn_p2p_msg *m)
     if (m->am_id == TN_AM_EAGER)
         tn_p2p_recv_eager(r, &m->hdr, m->peer_world, m->data, m->hdr.size);
     else
-        tn_p2p_recv_rts(r, &m->hdr, m->peer_world);
+        tn_p2p_recv_rts(r, &m->hdr, m->peer_world, m->data, m->rkey_len);
     free(m);
 }
 

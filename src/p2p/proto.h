@@ -2,9 +2,13 @@
  *
  * Active messages (ids in the transport's handler table):
  *   EAGER     match header + the whole payload
- *   RTS       match header; the receiver answers CTS once a receive matches
+ *   RTS       match header; the receiver answers once a receive matches:
+ *             rendezvous-stream: CTS, then the sender streams DATA;
+ *             rendezvous-get (flag GET, the sender's rkey blob follows the
+ *             header): the receiver reads the payload itself, then sends FIN
  *   CTS       {sreq, rreq}: the sender streams DATA
  *   DATA      {rreq} + payload, landed straight in the receive buffer (place())
+ *   FIN       {sreq}: the receiver has read a rendezvous-get payload
  *   SYNC_ACK  {sreq}: a synchronous eager send has been matched
  * Request ids are the requests' addresses; a request lives until its peer
  * can no longer name it. */
@@ -16,9 +20,10 @@
 #include "p2p/p2p.h"
 #include "transport/transport.h"
 
-enum tn_p2p_am { TN_AM_EAGER, TN_AM_RTS, TN_AM_CTS, TN_AM_DATA, TN_AM_SYNC_ACK };
+enum tn_p2p_am { TN_AM_EAGER, TN_AM_RTS, TN_AM_CTS, TN_AM_DATA, TN_AM_FIN, TN_AM_SYNC_ACK };
 
 #define TN_P2P_FLAG_SYNC 0x1
+#define TN_P2P_FLAG_GET 0x2  /* RTS of rendezvous-get: an rkey blob follows */
 
 typedef struct tn_p2p_match_hdr {
     int32_t tag;
@@ -45,7 +50,8 @@ struct tn_p2p_msg {
     tn_p2p_match_hdr_t hdr;
     int peer_world;
     unsigned am_id;        /* TN_AM_EAGER or TN_AM_RTS */
-    unsigned char data[]; /* eager payload */
+    size_t rkey_len;       /* RTS of rendezvous-get: the rkey blob in data */
+    unsigned char data[];  /* eager payload or rkey blob */
 };
 
 /* States of a request in the protocols. */
@@ -82,7 +88,8 @@ void tn_match_finalize(void);
 void tn_p2p_recv_matched(tn_request_t *rreq, struct tn_p2p_msg *msg);
 void tn_p2p_recv_eager(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr, int peer_world,
                        const void *data, size_t len);
-void tn_p2p_recv_rts(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr, int peer_world);
+void tn_p2p_recv_rts(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr, int peer_world,
+                     const void *rkey, size_t rkey_len);
 /* Fills source, tag and count (the bytes that fit) and flags truncation. */
 void tn_p2p_recv_status(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr);
 
@@ -91,6 +98,12 @@ void tn_p2p_send_ctrl(int peer_world, unsigned am_id, const void *hdr, size_t le
 /* A send request has one transport completion or ack less to wait for. */
 void tn_p2p_send_progress(tn_request_t *sreq, int status);
 
+/* The bytes of a matched message that fit the receive buffer. */
+static inline size_t tn_p2p_landing_size(const tn_request_t *r)
+{
+    return (size_t)tn_status_get_count(&r->status);
+}
+
 /* The payload of send r as one buffer: the user's when contiguous, else a
  * packed copy in r->tmp. */
 int tn_p2p_payload(tn_request_t *r, struct iovec *iov);
@@ -98,6 +111,11 @@ int tn_p2p_payload(tn_request_t *r, struct iovec *iov);
 /* eager.c and rndv.c: senders and active-message handlers. */
 int tn_eager_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
 int tn_rndv_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
+int tn_rget_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
+/* Receiver side of rendezvous-get, once matched: reads, then FIN. */
+void tn_rget_start(tn_request_t *r, int peer_world, const void *rkey, size_t rkey_len);
+void tn_rget_fin_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
+                         size_t len);
 void tn_eager_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
                       size_t len);
 void tn_eager_sync_ack(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,

@@ -47,6 +47,7 @@ struct tn_request {
     uint64_t remote_id;  /* the peer's request id in rendezvous */
     int pending;         /* outstanding transport completions / acks */
     tn_tp_completion_t comp;
+    struct tn_tp_mr *mr;     /* registered buffer during rendezvous-get */
     tn_request_t *next, *prev; /* queue links (posted queue, free list) */
 
     /* Persistent: the operation started by MPI_Start, NULL while inactive. */

@@ -3,6 +3,7 @@
  * straight into the receiver's (the transport lands it via place()). The
  * send completes once DATA is out, so only after the match. */
 #include <stdlib.h>
+#include <string.h>
 #include "core/error.h"
 #include "p2p/proto.h"
 
@@ -43,11 +44,17 @@ void tn_rndv_cts_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, 
         tn_err_fatal(rc);
 }
 
-void tn_p2p_recv_rts(tn_request_t *r, const tn_p2p_match_hdr_t *hdr, int peer_world)
+void tn_p2p_recv_rts(tn_request_t *r, const tn_p2p_match_hdr_t *hdr, int peer_world,
+                     const void *rkey, size_t rkey_len)
 {
     tn_p2p_recv_status(r, hdr);
     r->state = TN_P2P_WAIT_DATA;
     r->peer_world = peer_world;
+    r->remote_id = hdr->sreq;
+    if (hdr->flags & TN_P2P_FLAG_GET) {
+        tn_rget_start(r, peer_world, rkey, rkey_len);
+        return;
+    }
     tn_p2p_cts_hdr_t cts = {.sreq = hdr->sreq, .rreq = tn_p2p_id(r)};
     tn_p2p_send_ctrl(peer_world, TN_AM_CTS, &cts, sizeof(cts));
 }
@@ -56,26 +63,25 @@ void tn_rndv_rts_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, 
                          size_t len)
 {
     const tn_p2p_match_hdr_t *hdr = hdr_;
-    (void)arg, (void)hdr_len, (void)data, (void)len;
+    const unsigned char *rkey = (const unsigned char *)hdr_ + sizeof(*hdr);
+    size_t rkey_len = hdr_len - sizeof(*hdr);
+    (void)arg, (void)data, (void)len;
     tn_request_t *r = tn_match_posted(hdr);
     if (r) {
-        tn_p2p_recv_rts(r, hdr, peer);
+        tn_p2p_recv_rts(r, hdr, peer, rkey, rkey_len);
         return;
     }
-    struct tn_p2p_msg *m = malloc(sizeof(*m));
+    struct tn_p2p_msg *m = malloc(sizeof(*m) + rkey_len);
     if (!m)
         tn_err_fatal(TN_ERR_SETMEM("unexpected message"));
     m->hdr = *hdr;
     m->peer_world = peer;
     m->am_id = TN_AM_RTS;
+    m->rkey_len = rkey_len;
+    memcpy(m->data, rkey, rkey_len);
     tn_match_add_unexpected(m);
 }
 
-/* The bytes of the message that fit the receive buffer. */
-static size_t landing_size(const tn_request_t *r)
-{
-    return (size_t)tn_status_get_count(&r->status);
-}
 
 int tn_rndv_data_place(void *arg, int peer, const void *hdr, size_t hdr_len, size_t data_len,
                        const struct iovec **iov, int *iovcnt)
@@ -83,7 +89,7 @@ int tn_rndv_data_place(void *arg, int peer, const void *hdr, size_t hdr_len, siz
     tn_request_t *r = tn_p2p_req(((const tn_p2p_id_hdr_t *)hdr)->req);
     const void *start;
     (void)arg, (void)peer, (void)hdr_len, (void)data_len;
-    size_t n = landing_size(r);
+    size_t n = tn_p2p_landing_size(r);
     if (tn_dtype_is_contig(r->dt, r->count, r->buf, &start)) {
         r->iov = (struct iovec){(void *)start, n};
     } else {
@@ -101,7 +107,7 @@ void tn_rndv_data_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, 
 {
     tn_request_t *r = tn_p2p_req(((const tn_p2p_id_hdr_t *)hdr)->req);
     (void)arg, (void)peer, (void)hdr_len, (void)len;
-    size_t n = landing_size(r);
+    size_t n = tn_p2p_landing_size(r);
     if (data)
         tn_dtype_unpack(r->dt, r->buf, r->count, 0, data, n);
     else if (r->tmp)

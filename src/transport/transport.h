@@ -35,7 +35,7 @@ struct tn_tp_mr;
 
 #define TN_AM_MAX 16 /* active-message ids are 0..TN_AM_MAX-1 */
 
-/* Provider return values besides MPI error codes (always MPI_SUCCESS == 0). */
+/* Every call returns MPI_SUCCESS (0) or an MPI error code from tn_err_set(). */
 
 typedef struct tn_tp_completion {
     /* status is MPI_SUCCESS or an MPI error code (peer lost, …). */
@@ -83,9 +83,11 @@ typedef struct tn_transport_ops {
     /* Optional: called once after the bootstrap fence, when every rank's
      * address blob is visible (e.g. to attach to a node-wide segment). */
     int (*start)(struct tn_tp *tp);
-    /* Flushes nothing: call flush() until it returns 1 first. */
+    /* Closes the instance; sends still queued are dropped without their
+     * callbacks, so callers flush() until it returns 1 first. */
     void (*close)(struct tn_tp *tp);
-    /* This instance's address blob for other ranks (at most TN_TP_ADDR_MAX bytes). */
+    /* This instance's address blob for other ranks: buf has room for
+     * TN_TP_ADDR_MAX bytes; *len is set to the blob's length. */
     int (*addr)(struct tn_tp *tp, void *buf, size_t *len);
     int (*am_send)(struct tn_tp *tp, int peer, unsigned am_id, const void *hdr, size_t hdr_len,
                    const struct iovec *iov, int iovcnt, tn_tp_completion_t *comp);
