@@ -1000,6 +1000,62 @@ int PMPI_Type_get_value_index(MPI_Datatype value_type, MPI_Datatype index_type,
     return MPI_SUCCESS;
 }
 
+/* Fortran 90 parameterized types: the predefined type of the kind
+ * SELECTED_REAL_KIND(p, r) / SELECTED_INT_KIND(r) picks with gfortran
+ * (MPI_UNDEFINED leaves p or r free). */
+static int f90_real_bytes(int p, int r)
+{
+    if (p == MPI_UNDEFINED)
+        p = 0;
+    if (r == MPI_UNDEFINED)
+        r = 0;
+    return p <= 6 && r <= 37 ? 4 : p <= 15 && r <= 307 ? 8 : p <= 33 && r <= 4931 ? 16 : 0;
+}
+
+static int f90_type(const char *fname, MPI_Datatype t, MPI_Datatype *newtype)
+{
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_check_ptr(fname, "newtype", newtype);
+    if (!rc && t == MPI_DATATYPE_NULL)
+        rc = tn_err_set(MPI_ERR_ARG, "%s: no Fortran kind has the precision and range asked",
+                        fname);
+    if (rc)
+        return tn_err_raise(rc);
+    *newtype = t;
+    return MPI_SUCCESS;
+}
+
+TN_API(Type_create_f90_real)
+int PMPI_Type_create_f90_real(int p, int r, MPI_Datatype *newtype)
+{
+    int n = f90_real_bytes(p, r);
+    return f90_type("MPI_Type_create_f90_real", n == 4 ? MPI_REAL4 : n == 8 ? MPI_REAL8
+                                                : n == 16 ? MPI_REAL16 : MPI_DATATYPE_NULL,
+                    newtype);
+}
+
+TN_API(Type_create_f90_complex)
+int PMPI_Type_create_f90_complex(int p, int r, MPI_Datatype *newtype)
+{
+    int n = f90_real_bytes(p, r);
+    return f90_type("MPI_Type_create_f90_complex",
+                    n == 4 ? MPI_COMPLEX8 : n == 8 ? MPI_COMPLEX16
+                                          : n == 16 ? MPI_COMPLEX32 : MPI_DATATYPE_NULL,
+                    newtype);
+}
+
+TN_API(Type_create_f90_integer)
+int PMPI_Type_create_f90_integer(int r, MPI_Datatype *newtype)
+{
+    if (r == MPI_UNDEFINED)
+        r = 0;
+    return f90_type("MPI_Type_create_f90_integer",
+                    r <= 2 ? MPI_INTEGER1 : r <= 4 ? MPI_INTEGER2 : r <= 9 ? MPI_INTEGER4
+                                                    : r <= 18 ? MPI_INTEGER8 : MPI_DATATYPE_NULL,
+                    newtype);
+}
+
 /* ---- Addresses ---- */
 
 static int get_address(const char *fname, const void *location, MPI_Aint *address)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "mpi/api.h"
 #include "core/comm.h"
+#include "mpi/pt2pt.h"
 #include "pmi/pmi.h"
 
 static pthread_t main_thread;
@@ -50,7 +51,10 @@ int PMPI_Finalize(void)
     int rc = tn_rt_check("MPI_Finalize");
     if (rc)
         return tn_err_raise(rc);
-    rc = tn_rt_stop();
+    /* Buffered sends still pending complete first (MPI 4.1 §3.6.1). */
+    rc = tn_bsend_finalize();
+    int src = tn_rt_stop();
+    rc = rc ? rc : src;
     return rc ? tn_err_raise(rc) : MPI_SUCCESS;
 }
 

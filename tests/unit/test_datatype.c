@@ -5,6 +5,7 @@
  * No MPI_Init: the API functions run with the runtime marked initialized and
  * MPI_COMM_WORLD stood in by a communicator object whose error handler is
  * MPI_ERRORS_RETURN, so errors come back as codes. */
+#define TERN_ENABLE_REMOVED_API 1 /* MPI_Type_lb & co. are exported for old binaries */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -649,6 +650,13 @@ START_TEST(match_size_and_value_index)
     ck_assert_int_eq(t, MPI_COMPLEX16);
     ck_assert_int_eq(err_class(PMPI_Type_match_size(MPI_TYPECLASS_INTEGER, 3, &t)), MPI_ERR_ARG);
     ck_assert_int_eq(err_class(PMPI_Type_match_size(99, 4, &t)), MPI_ERR_ARG);
+    ck_assert_int_eq(PMPI_Type_create_f90_real(10, MPI_UNDEFINED, &t), MPI_SUCCESS);
+    ck_assert_int_eq(t, MPI_REAL8);
+    ck_assert_int_eq(PMPI_Type_create_f90_complex(6, 30, &t), MPI_SUCCESS);
+    ck_assert_int_eq(t, MPI_COMPLEX8);
+    ck_assert_int_eq(PMPI_Type_create_f90_integer(5, &t), MPI_SUCCESS);
+    ck_assert_int_eq(t, MPI_INTEGER4);
+    ck_assert_int_eq(err_class(PMPI_Type_create_f90_integer(19, &t)), MPI_ERR_ARG);
     ck_assert_int_eq(PMPI_Type_get_value_index(MPI_DOUBLE, MPI_INT, &t), MPI_SUCCESS);
     ck_assert_int_eq(t, MPI_DOUBLE_INT);
     ck_assert_int_eq(PMPI_Type_get_value_index(MPI_DOUBLE, MPI_LONG, &t), MPI_SUCCESS);
@@ -792,11 +800,38 @@ END_TEST
 START_TEST(addresses)
 {
     int a[4] = {0};
-    MPI_Aint p0, p2;
+    MPI_Aint p0, p2, p3;
     ck_assert_int_eq(PMPI_Get_address(&a[0], &p0), MPI_SUCCESS);
     ck_assert_int_eq(PMPI_Get_address(&a[2], &p2), MPI_SUCCESS);
     ck_assert_int_eq(PMPI_Aint_diff(p2, p0), 8);
     ck_assert_int_eq(PMPI_Aint_add(p0, 8), p2);
+    ck_assert_int_eq(PMPI_Address(&a[3], &p3), MPI_SUCCESS);
+    ck_assert_int_eq(p3 - p2, 4);
+}
+END_TEST
+
+START_TEST(removed_mpi1_functions)
+{
+    MPI_Datatype v, h, s;
+    MPI_Aint lb, ub, extent;
+    ck_assert_int_eq(PMPI_Type_vector(3, 2, -3, MPI_INT, &v), MPI_SUCCESS);
+    ck_assert_int_eq(PMPI_Type_lb(v, &lb), MPI_SUCCESS);
+    ck_assert_int_eq(PMPI_Type_ub(v, &ub), MPI_SUCCESS);
+    ck_assert_int_eq(PMPI_Type_extent(v, &extent), MPI_SUCCESS);
+    ck_assert(lb == -24 && ub == 8 && extent == 32);
+    ck_assert_int_eq(PMPI_Type_hvector(2, 1, 9, MPI_CHAR, &h), MPI_SUCCESS);
+    layout_is(h, 2, 0, 10, 0, 10);
+    free_type(h);
+    ck_assert_int_eq(PMPI_Type_hindexed(2, (int[]){1, 1}, (MPI_Aint[]){4, 0}, MPI_INT, &h),
+                     MPI_SUCCESS);
+    layout_is(h, 8, 0, 8, 0, 8);
+    ck_assert_int_eq(PMPI_Type_struct(2, (int[]){1, 1}, (MPI_Aint[]){0, 16},
+                                      (MPI_Datatype[]){MPI_DOUBLE, MPI_UB}, &s),
+                     MPI_SUCCESS);
+    layout_is(s, 8, 0, 16, 0, 8);
+    free_type(s);
+    free_type(h);
+    free_type(v);
 }
 END_TEST
 
@@ -825,6 +860,7 @@ int main(void)
     tcase_add_test(tc, external32_is_big_endian_with_fixed_sizes);
     tcase_add_test(tc, bad_arguments_have_the_right_class);
     tcase_add_test(tc, addresses);
+    tcase_add_test(tc, removed_mpi1_functions);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
