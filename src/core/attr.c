@@ -38,8 +38,10 @@ static void keyval_release(tn_keyval_t *kv)
     free(kv);
 }
 
-/* A live user keyval of kind. */
-static int keyval_check(const char *fname, int kind, int keyval, tn_keyval_t **out)
+/* A user keyval of kind. A freed keyval still names the attributes that use
+ * it, so reading and deleting them stay allowed (as in MPICH); new uses not. */
+static int keyval_check(const char *fname, int kind, int keyval, int allow_freed,
+                        tn_keyval_t **out)
 {
     tn_keyval_t *kv = tn_htab_lookup(&keyval_tab, keyval);
     if (keyval == MPI_KEYVAL_INVALID)
@@ -48,7 +50,7 @@ static int keyval_check(const char *fname, int kind, int keyval, tn_keyval_t **o
         return tn_err_set(MPI_ERR_KEYVAL,
                           "%s: keyval %#x is predefined; its attribute can only be read", fname,
                           (unsigned)keyval);
-    if (!kv || kv->freed)
+    if (!kv || (kv->freed && !allow_freed))
         return tn_err_set(MPI_ERR_KEYVAL, "%s: keyval %#x is %s", fname, (unsigned)keyval,
                           kv ? "freed" : "not a valid keyval");
     if (kv->kind != kind)
@@ -77,7 +79,7 @@ int tn_keyval_create(int kind, void (*copy_fn)(void), void (*delete_fn)(void), v
 int tn_keyval_free(const char *fname, int kind, int *keyval)
 {
     tn_keyval_t *kv = NULL;
-    int rc = keyval_check(fname, kind, *keyval, &kv);
+    int rc = keyval_check(fname, kind, *keyval, 0, &kv);
     if (rc)
         return rc;
     kv->freed = 1;
@@ -139,7 +141,7 @@ int tn_attr_set(const char *fname, int kind, int handle, tn_attr_t **list, int k
                 void *value)
 {
     tn_keyval_t *kv = NULL;
-    int rc = keyval_check(fname, kind, keyval, &kv);
+    int rc = keyval_check(fname, kind, keyval, 0, &kv);
     if (rc)
         return rc;
     tn_attr_t **pos = find(list, keyval);
@@ -208,7 +210,7 @@ int tn_attr_get(const char *fname, int kind, tn_attr_t *list, int keyval, void *
     if (is_predefined(keyval))
         return get_predefined(fname, kind, keyval, val, flag);
     tn_keyval_t *kv = NULL;
-    int rc = keyval_check(fname, kind, keyval, &kv);
+    int rc = keyval_check(fname, kind, keyval, 1, &kv);
     if (rc)
         return rc;
     tn_attr_t *a = *find(&list, keyval);
@@ -221,7 +223,7 @@ int tn_attr_get(const char *fname, int kind, tn_attr_t *list, int keyval, void *
 int tn_attr_delete(const char *fname, int kind, int handle, tn_attr_t **list, int keyval)
 {
     tn_keyval_t *kv = NULL;
-    int rc = keyval_check(fname, kind, keyval, &kv);
+    int rc = keyval_check(fname, kind, keyval, 1, &kv);
     if (rc)
         return rc;
     tn_attr_t **pos = find(list, keyval);
