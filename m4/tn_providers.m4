@@ -1,14 +1,43 @@
-# TN_CHECK_LIBFABRIC: libfabric for the ofi provider (via pkg-config).
+# TN_CHECK_LIBFABRIC: libfabric for the ofi provider: through pkg-config, or
+# from --with-libfabric=DIR (an install prefix). An explicit --with-libfabric
+# that finds nothing usable is an error; by default the provider is skipped.
 AC_DEFUN([TN_CHECK_LIBFABRIC], [
   AC_ARG_WITH([libfabric],
-    [AS_HELP_STRING([--without-libfabric], [do not build the ofi provider])],
+    [AS_HELP_STRING([--with-libfabric@<:@=DIR@:>@],
+      [build the ofi provider (default: if libfabric >= 1.10 is found); DIR is
+       libfabric's install prefix])],
     [], [with_libfabric=check])
   tn_ofi_status="no (--without-libfabric)"
   have_ofi=no
-  AS_IF([test "x$with_libfabric" != xno],
-    [PKG_CHECK_MODULES([LIBFABRIC], [libfabric >= 1.10],
-      [have_ofi=yes; tn_ofi_status="no (provider not written yet; libfabric found)"],
-      [tn_ofi_status="no (libfabric >= 1.10 not found: install libfabric-dev)"])])
+  AS_CASE([$with_libfabric],
+    [no], [],
+    [yes|check],
+      [PKG_CHECK_MODULES([LIBFABRIC], [libfabric >= 1.10],
+        [have_ofi=yes; tn_ofi_version=`$PKG_CONFIG --modversion libfabric`],
+        [tn_ofi_status="no (libfabric >= 1.10 not found: install libfabric-dev or use --with-libfabric=DIR)"])],
+    [LIBFABRIC_CFLAGS="-I$with_libfabric/include"
+     LIBFABRIC_LIBS="-L$with_libfabric/lib -lfabric"
+     AS_IF([test -d "$with_libfabric/lib64"],
+       [LIBFABRIC_LIBS="-L$with_libfabric/lib64 -Wl,-rpath,$with_libfabric/lib64 -lfabric"],
+       [LIBFABRIC_LIBS="-L$with_libfabric/lib -Wl,-rpath,$with_libfabric/lib -lfabric"])
+     tn_save_CPPFLAGS=$CPPFLAGS; tn_save_LIBS=$LIBS
+     CPPFLAGS="$CPPFLAGS $LIBFABRIC_CFLAGS"; LIBS="$LIBFABRIC_LIBS $LIBS"
+     AC_MSG_CHECKING([for libfabric >= 1.10 in $with_libfabric])
+     AC_LINK_IFELSE([AC_LANG_PROGRAM([[#include <rdma/fabric.h>
+#if FI_VERSION(FI_MAJOR_VERSION, FI_MINOR_VERSION) < FI_VERSION(1, 10)
+#error libfabric older than 1.10
+#endif]], [[return fi_version() == 0;]])],
+       [have_ofi=yes; tn_ofi_version="in $with_libfabric"],
+       [tn_ofi_status="no (no libfabric >= 1.10 in $with_libfabric)"])
+     AC_MSG_RESULT([$have_ofi])
+     CPPFLAGS=$tn_save_CPPFLAGS; LIBS=$tn_save_LIBS
+     AC_SUBST([LIBFABRIC_CFLAGS])
+     AC_SUBST([LIBFABRIC_LIBS])])
+  AS_IF([test "x$have_ofi" = xyes],
+    [AC_DEFINE([TN_HAVE_OFI], [1], [Define to 1 to build the ofi (libfabric) provider.])
+     tn_ofi_status="yes (libfabric $tn_ofi_version)"],
+    [AS_IF([test "x$with_libfabric" != xno && test "x$with_libfabric" != xcheck],
+      [AC_MSG_ERROR([--with-libfabric: $tn_ofi_status])])])
   AM_CONDITIONAL([HAVE_LIBFABRIC], [test "x$have_ofi" = xyes])
 ])
 

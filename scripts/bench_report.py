@@ -243,9 +243,13 @@ def plot_script(data, transport, bench, np, figs, png, dat):
     if xaxis == "size":
         gp += ["set logscale x 2", "set format x '%.0b%B'", "set xlabel 'message size (bytes)'"]
     else:
-        gp += ["set logscale x 2", "set xlabel 'ranks'", "set xtics (%s)" %
-               ", ".join(str(x) for x in sorted(rows) if x > 0)]
-    styles = {"Tern": "lw 2 pt 7", "MPICH": "lw 1.5 pt 5", "Open MPI": "lw 1.5 pt 9"}
+        xs = [x for x in sorted(rows) if x > 0]
+        gp += ["set logscale x 2", "set xlabel 'ranks'", "set xrange [%g:%g]" % (xs[0] / 1.2,
+                                                                                 xs[-1] * 1.2),
+               "set xtics (%s)" % ", ".join(str(x) for x in xs)]
+    # Fixed colours, so that an implementation looks the same in every plot.
+    styles = {"Tern": "lw 2 pt 7 lc rgb '#8e24aa'", "MPICH": "lw 1.5 pt 5 lc rgb '#009e73'",
+              "Open MPI": "lw 1.5 pt 9 lc rgb '#1f77b4'"}
     plots = ["%s index %d with linespoints %s title %s" % (_gp_quote(dat) if i == 0 else "''", i,
                                                            styles.get(n, ""), _gp_quote(n))
              for i, n in enumerate(names)]

@@ -10,12 +10,12 @@
  *    supplies the left operand, so operand order follows rank order;
  *  - long messages and commutative ops: Rabenseifner's algorithm, a
  *    reduce-scatter by recursive halving followed by an allgather by recursive
- *    doubling, which moves about 2x the buffer instead of log2(p) x. */
+ *    doubling, which moves about 2x the buffer instead of log2(p) x.
+ * The fold and the reduce-scatter are shared with reduce (see util.h). */
 #include <stdlib.h>
 #include "coll/util.h"
 
-/* Rank of new rank nr after the fold. */
-static int real_rank(int nr, int rem)
+int tn_coll_fold_rank(int nr, int rem)
 {
     return nr < rem ? 2 * nr + 1 : nr + rem;
 }
@@ -26,9 +26,9 @@ static int recursive_doubling(void *rbuf, void *tmp, MPI_Aint count, tn_datatype
     void *acc = rbuf, *other = tmp;
     int rc;
     for (int mask = 1; mask < pof2; mask <<= 1) {
-        int peer_nr = newrank ^ mask;
-        rc = tn_coll_sendrecv(acc, count, dt, real_rank(peer_nr, rem), other, count, dt,
-                              real_rank(peer_nr, rem), TN_TAG_ALLREDUCE, comm);
+        int peer_nr = newrank ^ mask, peer = tn_coll_fold_rank(peer_nr, rem);
+        rc = tn_coll_sendrecv(acc, count, dt, peer, other, count, dt, peer, TN_TAG_ALLREDUCE,
+                              comm);
         if (rc)
             return rc;
         if (op->commute || peer_nr < newrank) {
@@ -46,42 +46,58 @@ static int recursive_doubling(void *rbuf, void *tmp, MPI_Aint count, tn_datatype
     return acc == rbuf ? MPI_SUCCESS : tn_dtype_copy(acc, count, dt, rbuf, count, dt);
 }
 
-/* Element offset of block i when count elements are cut into n nearly equal blocks. */
-static MPI_Aint block_disp(MPI_Aint count, int n, int i)
+MPI_Aint tn_coll_block_disp(MPI_Aint count, int n, int i)
 {
     MPI_Aint q = count / n, r = count % n;
     return i * q + (i < r ? i : r);
 }
 
-static int rabenseifner(void *rbuf, void *tmp, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
-                        int newrank, int pof2, int rem, tn_comm_t *comm)
+int tn_coll_rs_halving(void *acc, void *tmp, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
+                       int newrank, int pof2, int rem, int tag, tn_comm_t *comm)
 {
     MPI_Aint ext = dt->extent;
     int lo = 0, hi = pof2, rc;
-    /* Reduce-scatter: each step halves the blocks this rank is responsible for;
-     * it ends owning the reduced block number newrank. */
+    /* Each step halves the blocks this rank is responsible for, keeping the
+     * half its bit of newrank names and handing the other half to the peer. */
     for (int mask = pof2 >> 1; mask > 0; mask >>= 1) {
-        int peer = real_rank(newrank ^ mask, rem), mid = lo + mask;
+        int peer = tn_coll_fold_rank(newrank ^ mask, rem), mid = lo + mask;
         int klo = newrank & mask ? mid : lo, khi = newrank & mask ? hi : mid;
         int slo = newrank & mask ? lo : mid, shi = newrank & mask ? mid : hi;
-        MPI_Aint kd = block_disp(count, pof2, klo), kn = block_disp(count, pof2, khi) - kd;
-        MPI_Aint sd = block_disp(count, pof2, slo), sn = block_disp(count, pof2, shi) - sd;
-        rc = tn_coll_sendrecv((char *)rbuf + sd * ext, sn, dt, peer, (char *)tmp + kd * ext, kn,
-                              dt, peer, TN_TAG_ALLREDUCE, comm);
+        MPI_Aint kd = tn_coll_block_disp(count, pof2, klo);
+        MPI_Aint kn = tn_coll_block_disp(count, pof2, khi) - kd;
+        MPI_Aint sd = tn_coll_block_disp(count, pof2, slo);
+        MPI_Aint sn = tn_coll_block_disp(count, pof2, shi) - sd;
+        rc = tn_coll_sendrecv((char *)acc + sd * ext, sn, dt, peer, (char *)tmp + kd * ext, kn,
+                              dt, peer, tag, comm);
         if (rc)
             return rc;
-        if ((rc = tn_op_apply(op, (char *)tmp + kd * ext, (char *)rbuf + kd * ext, kn, dt)))
+        if ((rc = tn_op_apply(op, (char *)tmp + kd * ext, (char *)acc + kd * ext, kn, dt)))
             return rc;
         lo = klo;
         hi = khi;
     }
-    /* Allgather: each step doubles the run of reduced blocks held, swapping
-     * with the peer holding the neighbouring run. */
+    return MPI_SUCCESS;
+}
+
+/* Reduce-scatter by recursive halving, then allgather by recursive doubling:
+ * each step doubles the run of reduced blocks held, swapping with the peer
+ * holding the neighbouring run. */
+static int rabenseifner(void *rbuf, void *tmp, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
+                        int newrank, int pof2, int rem, tn_comm_t *comm)
+{
+    MPI_Aint ext = dt->extent;
+    int lo = newrank, hi = newrank + 1;
+    int rc = tn_coll_rs_halving(rbuf, tmp, count, dt, op, newrank, pof2, rem, TN_TAG_ALLREDUCE,
+                                comm);
+    if (rc)
+        return rc;
     for (int mask = 1; mask < pof2; mask <<= 1) {
-        int peer = real_rank(newrank ^ mask, rem);
+        int peer = tn_coll_fold_rank(newrank ^ mask, rem);
         int plo = newrank & mask ? lo - mask : hi;
-        MPI_Aint md = block_disp(count, pof2, lo), mn = block_disp(count, pof2, hi) - md;
-        MPI_Aint pd = block_disp(count, pof2, plo), pn = block_disp(count, pof2, plo + mask) - pd;
+        MPI_Aint md = tn_coll_block_disp(count, pof2, lo);
+        MPI_Aint mn = tn_coll_block_disp(count, pof2, hi) - md;
+        MPI_Aint pd = tn_coll_block_disp(count, pof2, plo);
+        MPI_Aint pn = tn_coll_block_disp(count, pof2, plo + mask) - pd;
         rc = tn_coll_sendrecv((char *)rbuf + md * ext, mn, dt, peer, (char *)rbuf + pd * ext, pn,
                               dt, peer, TN_TAG_ALLREDUCE, comm);
         if (rc)

@@ -17,11 +17,11 @@
 /* One side (send or receive) of an exchange. */
 typedef struct side {
     char *buf;
-    MPI_Aint count;                /* counts == NULL: block i is count elements at i * count * extent */
-    const MPI_Aint *counts;        /* else block i is counts[i] elements */
-    const MPI_Aint *displs;        /* ... at displs[i] elements (displs[i] bytes with types) */
-    tn_datatype_t *type;           /* the type of every block, unless types */
-    tn_datatype_t *const *types;   /* alltoallw: the type of block i */
+    MPI_Aint count;              /* counts == NULL: block i is count elements at i * count * ext */
+    const MPI_Aint *counts;      /* else block i is counts[i] elements */
+    const MPI_Aint *displs;      /* ... at displs[i] elements (displs[i] bytes with types) */
+    tn_datatype_t *type;         /* the type of every block, unless types */
+    tn_datatype_t *const *types; /* alltoallw: the type of block i */
 } side_t;
 
 static char *side_block(const side_t *s, int i, MPI_Aint *count, tn_datatype_t **dt)
@@ -71,8 +71,8 @@ static int side_dup(const side_t *s, int p, void **mem, side_t *copy, const char
     *copy = *s;
     copy->buf = (char *)start - lo;
     for (int i = 0; i < p; i++) {
-        char *from = side_block(s, i, &count, &dt);
-        if (count && (rc = tn_dtype_copy(from, count, dt, copy->buf + (from - s->buf), count, dt))) {
+        char *from = side_block(s, i, &count, &dt), *to = copy->buf + (from - s->buf);
+        if (count && (rc = tn_dtype_copy(from, count, dt, to, count, dt))) {
             free(*mem);
             return rc;
         }

@@ -7,7 +7,13 @@
  * rank order: the result is x0 op x1 op ... op x(p-1) as the standard requires
  * for non-commutative operations. That order only holds when the tree's top
  * is rank 0, so for non-commutative ops rank 0 computes the result and sends
- * it to the root; commutative ops root the tree at the root itself. */
+ * it to the root; commutative ops root the tree at the root itself.
+ *
+ * Long messages with commutative ops use Rabenseifner's reduce instead: a
+ * reduce-scatter by recursive halving (shared with allreduce), then a binomial
+ * gather of the reduced blocks to new rank 0, which forwards the result to the
+ * root if that is another rank. Each rank then moves about 2x the buffer
+ * rather than log2(p) x. */
 #include <stdlib.h>
 #include "coll/util.h"
 
@@ -38,6 +44,67 @@ static int other_slot(struct slots *s, const void *acc, MPI_Aint count, tn_datat
     return MPI_ERR_INTERN; /* unreachable: two scratch buffers always differ */
 }
 
+/* Binomial gather of the reduced blocks to new rank 0: before step mask, new
+ * rank nr (a multiple of mask) holds blocks [nr, nr + mask); it either sends
+ * them to nr - mask or receives [nr + mask, nr + 2 mask) from nr + mask. */
+static int gather_blocks(void *acc, MPI_Aint count, tn_datatype_t *dt, int newrank, int pof2,
+                         int rem, tn_comm_t *comm)
+{
+    MPI_Aint ext = dt->extent;
+    for (int mask = 1; mask < pof2; mask <<= 1) {
+        int first = newrank & mask ? newrank : newrank + mask; /* the run that moves */
+        MPI_Aint d = tn_coll_block_disp(count, pof2, first);
+        MPI_Aint n = tn_coll_block_disp(count, pof2, first + mask) - d;
+        if (newrank & mask)
+            return tn_p2p_send((char *)acc + d * ext, n, dt, tn_coll_fold_rank(newrank - mask, rem),
+                               TN_TAG_REDUCE, comm, TN_CTX_COLL);
+        int rc = tn_p2p_recv((char *)acc + d * ext, n, dt, tn_coll_fold_rank(newrank + mask, rem),
+                             TN_TAG_REDUCE, comm, TN_CTX_COLL, MPI_STATUS_IGNORE);
+        if (rc)
+            return rc;
+    }
+    return MPI_SUCCESS;
+}
+
+static int reduce_scatter_gather(const void *in, void *rbuf, MPI_Aint count, tn_datatype_t *dt,
+                                 tn_op_t *op, int root, tn_comm_t *comm)
+{
+    int p = comm->size, rank = comm->rank, pof2 = tn_coll_pof2(p), rem = p - pof2, rc;
+    int holder = tn_coll_fold_rank(0, rem); /* ends with the whole result */
+    void *amem = NULL, *tmem = NULL, *acc = rbuf, *tmp;
+    if (rank < 2 * rem && rank % 2 == 0) {
+        rc = tn_p2p_send(in, count, dt, rank + 1, TN_TAG_REDUCE, comm, TN_CTX_COLL);
+        goto result;
+    }
+    if (rank != root && (rc = tn_coll_scratch(count, dt, NULL, &amem, &acc, "MPI_Reduce")))
+        return rc;
+    if ((rc = tn_coll_scratch(count, dt, NULL, &tmem, &tmp, "MPI_Reduce")) ||
+        (in != acc && (rc = tn_dtype_copy(in, count, dt, acc, count, dt))))
+        goto out;
+    if (rank < 2 * rem) {
+        rc = tn_p2p_recv(tmp, count, dt, rank - 1, TN_TAG_REDUCE, comm, TN_CTX_COLL,
+                         MPI_STATUS_IGNORE);
+        if (!rc)
+            rc = tn_op_apply(op, tmp, acc, count, dt);
+        if (rc)
+            goto out;
+    }
+    int newrank = rank < 2 * rem ? rank / 2 : rank - rem;
+    rc = tn_coll_rs_halving(acc, tmp, count, dt, op, newrank, pof2, rem, TN_TAG_REDUCE, comm);
+    if (!rc)
+        rc = gather_blocks(acc, count, dt, newrank, pof2, rem, comm);
+    if (!rc && rank == holder && rank != root)
+        rc = tn_p2p_send(acc, count, dt, root, TN_TAG_REDUCE, comm, TN_CTX_COLL);
+result:
+    if (!rc && rank == root && rank != holder)
+        rc = tn_p2p_recv(rbuf, count, dt, holder, TN_TAG_REDUCE, comm, TN_CTX_COLL,
+                         MPI_STATUS_IGNORE);
+out:
+    free(tmem);
+    free(amem);
+    return rc;
+}
+
 int tn_coll_reduce(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
                    int root, tn_comm_t *comm)
 {
@@ -47,6 +114,9 @@ int tn_coll_reduce(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *
         return MPI_SUCCESS;
     if (p == 1)
         return in == rbuf ? MPI_SUCCESS : tn_dtype_copy(in, count, dt, rbuf, count, dt);
+    if (op->commute && count >= tn_coll_pof2(p) &&
+        (size_t)count * (size_t)dt->size >= TN_REDUCE_SHORT)
+        return reduce_scatter_gather(in, rbuf, count, dt, op, root, comm);
 
     int top = op->commute ? root : 0;
     int vr = (rank - top + p) % p;

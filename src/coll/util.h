@@ -14,6 +14,7 @@
 #define TN_BCAST_SHORT 12288      /* from here, with >= TN_BCAST_MIN_PROCS ranks: scatter + ring */
 #define TN_BCAST_MIN_PROCS 8
 #define TN_ALLREDUCE_SHORT 2048   /* from here (commutative op): Rabenseifner */
+#define TN_REDUCE_SHORT 2048      /* from here (commutative op): reduce-scatter + gather */
 #define TN_ALLGATHER_SHORT 81920  /* total; below, on non-power-of-two sizes: Bruck */
 #define TN_ALLGATHER_LONG 524288  /* total; from here: ring */
 #define TN_ALLTOALL_LONG 32768    /* per block; from here: pairwise exchange */
@@ -54,6 +55,20 @@ int tn_coll_sendrecv(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, in
 /* After a failed post: cancels the n requests already posted (receives that
  * have not matched), waits for them and returns rc. */
 int tn_coll_unwind(int n, tn_request_t **reqs, int rc);
+
+/* Rabenseifner's building blocks (allreduce.c). Non-power-of-two sizes are
+ * first folded onto pof2 = tn_coll_pof2(p) ranks: the even ranks below
+ * 2 * rem (rem = p - pof2) hand their data to the odd rank above them, and the
+ * others take new ranks 0..pof2-1 in rank order. */
+/* The rank of new rank nr. */
+int tn_coll_fold_rank(int nr, int rem);
+/* Element offset of block i when count elements are cut into n nearly equal blocks. */
+MPI_Aint tn_coll_block_disp(MPI_Aint count, int n, int i);
+/* Reduce-scatter by recursive halving among the new ranks, for commutative
+ * ops: afterwards block newrank of acc (pof2 blocks of count elements) holds
+ * the reduction of everyone's block. tmp is scratch for count elements. */
+int tn_coll_rs_halving(void *acc, void *tmp, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
+                       int newrank, int pof2, int rem, int tag, tn_comm_t *comm);
 
 /* Largest power of two <= n, for n >= 1. */
 static inline int tn_coll_pof2(int n)

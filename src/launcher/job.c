@@ -81,7 +81,7 @@ static void on_exit_status(struct tn_job *job, struct tn_rank *r, int ws)
         tn_pmisrv_check_barrier(job);
 }
 
-static void reap(struct tn_job *job)
+void tn_job_reap(struct tn_job *job)
 {
     siginfo_t si;
     for (;;) {
@@ -110,7 +110,7 @@ static void on_signals(struct tn_job *job, int sfd)
     while (read(sfd, &si, sizeof si) == sizeof si) {
         int sig = (int)si.ssi_signo;
         if (sig == SIGCHLD) {
-            reap(job);
+            tn_job_reap(job);
         } else if (job->stopping) {
             kill_all(job, SIGKILL); /* asked twice: do not wait for the grace period */
         } else {

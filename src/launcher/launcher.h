@@ -92,6 +92,8 @@ void tn_mpirun_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tn_job_run(const struct tn_options *opt); /* returns mpirun's exit status */
 /* Ends the job: the first call prints the message, records status and starts
  * killing the ranks; later calls do nothing. */
+/* Reaps every rank that has exited and reports the first failure. */
+void tn_job_reap(struct tn_job *job);
 void tn_job_fail(struct tn_job *job, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

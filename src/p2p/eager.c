@@ -56,7 +56,8 @@ void tn_p2p_recv_eager(tn_request_t *r, const tn_p2p_match_hdr_t *hdr, int peer_
 void tn_eager_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, const void *data,
                       size_t len)
 {
-    const tn_p2p_match_hdr_t *hdr = hdr_;
+    tn_p2p_match_hdr_t h;
+    const tn_p2p_match_hdr_t *hdr = tn_p2p_hdr_copy(&h, hdr_, sizeof(h));
     (void)arg;
     (void)hdr_len;
     tn_request_t *r = tn_match_posted(hdr);
@@ -80,5 +81,5 @@ void tn_eager_sync_ack(void *arg, int peer, const void *hdr, size_t hdr_len, con
                        size_t len)
 {
     (void)arg, (void)peer, (void)hdr_len, (void)data, (void)len;
-    tn_p2p_send_progress(tn_p2p_req(((const tn_p2p_id_hdr_t *)hdr)->req), MPI_SUCCESS);
+    tn_p2p_send_progress(tn_p2p_req(tn_p2p_hdr_id(hdr)), MPI_SUCCESS);
 }

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "p2p/p2p.h"
 #include "transport/transport.h"
 
@@ -70,6 +71,19 @@ static inline uint64_t tn_p2p_id(tn_request_t *r)
 static inline tn_request_t *tn_p2p_req(uint64_t id)
 {
     return (tn_request_t *)(uintptr_t)id;
+}
+
+/* Transports give headers no alignment: handlers read them through these. */
+static inline void *tn_p2p_hdr_copy(void *dst, const void *hdr, size_t len)
+{
+    return memcpy(dst, hdr, len);
+}
+
+static inline uint64_t tn_p2p_hdr_id(const void *hdr)
+{
+    tn_p2p_id_hdr_t h;
+    memcpy(&h, hdr, sizeof(h));
+    return h.req;
 }
 
 /* match.c: the posted and unexpected queues. */

@@ -39,7 +39,7 @@ int tn_rget_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr)
 void tn_rget_fin_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
                          size_t len)
 {
-    tn_request_t *r = tn_p2p_req(((const tn_p2p_id_hdr_t *)hdr)->req);
+    tn_request_t *r = tn_p2p_req(tn_p2p_hdr_id(hdr));
     tn_tp_t *tp;
     (void)arg, (void)hdr_len, (void)data, (void)len;
     if (tn_transport_for(peer, &tp) == MPI_SUCCESS)

@@ -23,7 +23,8 @@ int tn_rndv_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr)
 void tn_rndv_cts_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, const void *data,
                          size_t len)
 {
-    const tn_p2p_cts_hdr_t *cts = hdr_;
+    tn_p2p_cts_hdr_t c;
+    const tn_p2p_cts_hdr_t *cts = tn_p2p_hdr_copy(&c, hdr_, sizeof(c));
     (void)arg, (void)hdr_len, (void)data, (void)len;
     tn_request_t *r = tn_p2p_req(cts->sreq);
     tn_p2p_id_hdr_t dh = {.req = cts->rreq};
@@ -62,7 +63,8 @@ void tn_p2p_recv_rts(tn_request_t *r, const tn_p2p_match_hdr_t *hdr, int peer_wo
 void tn_rndv_rts_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, const void *data,
                          size_t len)
 {
-    const tn_p2p_match_hdr_t *hdr = hdr_;
+    tn_p2p_match_hdr_t h;
+    const tn_p2p_match_hdr_t *hdr = tn_p2p_hdr_copy(&h, hdr_, sizeof(h));
     const unsigned char *rkey = (const unsigned char *)hdr_ + sizeof(*hdr);
     size_t rkey_len = hdr_len - sizeof(*hdr);
     (void)arg, (void)data, (void)len;
@@ -86,7 +88,7 @@ void tn_rndv_rts_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, 
 int tn_rndv_data_place(void *arg, int peer, const void *hdr, size_t hdr_len, size_t data_len,
                        const struct iovec **iov, int *iovcnt)
 {
-    tn_request_t *r = tn_p2p_req(((const tn_p2p_id_hdr_t *)hdr)->req);
+    tn_request_t *r = tn_p2p_req(tn_p2p_hdr_id(hdr));
     const void *start;
     (void)arg, (void)peer, (void)hdr_len, (void)data_len;
     size_t n = tn_p2p_landing_size(r);
@@ -105,7 +107,7 @@ int tn_rndv_data_place(void *arg, int peer, const void *hdr, size_t hdr_len, siz
 void tn_rndv_data_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
                           size_t len)
 {
-    tn_request_t *r = tn_p2p_req(((const tn_p2p_id_hdr_t *)hdr)->req);
+    tn_request_t *r = tn_p2p_req(tn_p2p_hdr_id(hdr));
     (void)arg, (void)peer, (void)hdr_len, (void)len;
     size_t n = tn_p2p_landing_size(r);
     if (data)

@@ -115,7 +115,7 @@ static int self_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, 
         iov_copy(&whole, 1, iov, iovcnt);
         m->iov[0] = whole;
         m->iovcnt = 1;
-    } else {
+    } else if (iovcnt > 0) {
         memcpy(m->iov, iov, (size_t)iovcnt * sizeof(*iov));
         m->iovcnt = iovcnt;
     }

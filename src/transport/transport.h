@@ -7,6 +7,7 @@
  *
  * Guarantees every provider gives:
  *  - messages from one rank to another on one provider are delivered in order;
+ *  - handlers get hdr and data with no alignment guarantee;
  *  - am_send copies `hdr` before it returns; payload buffers stay the caller's
  *    until the completion callback runs (or at once when comp is NULL: inject);
  *  - connections are made lazily on the first am_send to a peer, using the

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         int n = sizes[k];
         MPI_Request rreq;
         mtest_fill(out, n, rank);
-        memset(in, 0, n);
+        memset(in, 0, BIG);
         MPI_Irecv(in, n, MPI_BYTE, partner, TAG_FREED, MPI_COMM_WORLD, &rreq);
         MPI_Isend(out, n, MPI_BYTE, partner, TAG_FREED, MPI_COMM_WORLD, &req);
         MPI_Request_free(&req);
