@@ -88,7 +88,8 @@ def figures(data):
         cell.setdefault(r["size"], {}).setdefault(r["impl"], []).append(r["value"])
     out = {}
     for key, sizes in acc.items():
-        out[key] = {s: {i: statistics.median(v) for i, v in per.items()} for s, per in sizes.items()}
+        out[key] = {s: {i: statistics.median(v) for i, v in per.items()}
+                    for s, per in sizes.items()}
     return out
 
 
@@ -326,7 +327,7 @@ def _meta_section(data):
         for k in impls_of(data):
             i = impls.get(k, {})
             status = i.get("status", "?") + (": " + i["detail"] if i.get("detail") else "")
-            out.append("| %s | %s | %s |" % (IMPL_NAME[k], status, i.get("version", "—")))
+            out.append("| %s | %s | %s |" % (IMPL_NAME[k], status, i.get("version") or "—"))
         out.append("")
     how = meta.get("transports", {})
     if how:

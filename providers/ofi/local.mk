@@ -20,7 +20,7 @@ check_PROGRAMS += tests/unit/test_ofi
 TESTS += tests/unit/test_ofi
 tests_unit_test_ofi_SOURCES = tests/unit/test_ofi.c $(tn_ofi_sources) \
 	src/core/error.c src/core/config.c
-tests_unit_test_ofi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
+tests_unit_test_ofi_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_ofi_LDADD = $(LIBFABRIC_LIBS) $(CHECK_LIBS)
 endif
 endif

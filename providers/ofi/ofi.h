@@ -19,11 +19,12 @@
  * rkey blob:    tn_ofi_rkey_t (the region's address, or 0 for providers that
  *               address by offset, and its key).
  *
- * Close: each rank says BYE to every peer it exchanged messages with and
- * waits (bounded) until, for each, its BYE has been delivered (so everything
- * sent before it has been: sends are ordered), or the peer's own BYE has
- * arrived (it is closing and needs nothing more), or the peer is unreachable.
- * Without delivery completions only the last two count. */
+ * Close: each rank waits (bounded) until, for every peer it exchanged
+ * messages with, its BYE has been delivered (so everything sent before it
+ * has been: sends are ordered), or the peer's own BYE has arrived (it is
+ * closing and needs nothing more), or the peer is unreachable. It sends BYE
+ * to such peers unless their BYE is already here; a BYE sent without
+ * delivery completion (the provider has none) asks for one in return. */
 #ifndef TN_OFI_H
 #define TN_OFI_H
 
@@ -57,8 +58,9 @@ typedef struct tn_ofi_wire {
     uint32_t seq;     /* per (sender, receiver) pair, from 0 */
     uint16_t hdr_len; /* <= TN_OFI_HDR_MAX */
     uint8_t am_id;    /* < TN_AM_MAX, or TN_OFI_AM_BYE */
-    uint8_t pad;
+    uint8_t flags;    /* TN_OFI_WIRE_* */
 } tn_ofi_wire_t;
+#define TN_OFI_WIRE_WANT_BYE 0x1 /* BYE: answer with yours (no delivery completion here) */
 
 typedef struct tn_ofi_addr {
     uint32_t magic;
@@ -149,6 +151,7 @@ typedef struct tn_ofi_early {
 #define TN_OFI_PEER_SENT 0x1 /* we sent to it */
 #define TN_OFI_PEER_RCVD 0x2 /* it sent to us */
 #define TN_OFI_PEER_DONE 0x4 /* close need not wait for it (see above) */
+#define TN_OFI_PEER_WANTS 0x8 /* its BYE asked for ours */
 
 typedef struct tn_ofi {
     tn_tp_t base;

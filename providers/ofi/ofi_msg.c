@@ -115,6 +115,8 @@ static ssize_t post(tn_ofi_t *tp, tn_ofi_op_t *op)
             if (r != -FI_EBADFLAGS && r != -FI_ENOSYS && r != -FI_EOPNOTSUPP)
                 return r;
             op->flags = 0; /* the extra flags are a wish, not a need */
+            if (op->bye)
+                ((tn_ofi_wire_t *)op->buf)->flags |= TN_OFI_WIRE_WANT_BYE;
         }
         if (op->u.send.niov == 1)
             return fi_send(tp->ep, op->u.send.iov[0].iov_base, op->u.send.iov[0].iov_len,
@@ -357,7 +359,8 @@ static void dispatch(tn_ofi_t *tp, const tn_ofi_wire_t *w, const uint8_t *msg, s
 
     tp->rx_seq[w->src]++;
     if (w->am_id == TN_OFI_AM_BYE) {
-        tp->peer_bits[w->src] |= TN_OFI_PEER_DONE;
+        tp->peer_bits[w->src] |=
+            TN_OFI_PEER_DONE | (w->flags & TN_OFI_WIRE_WANT_BYE ? TN_OFI_PEER_WANTS : 0);
         return;
     }
     if ((uintptr_t)hdr % sizeof(uint64_t)) {

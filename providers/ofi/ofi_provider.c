@@ -367,13 +367,18 @@ static long long now_ms(void)
 static void bye(tn_ofi_t *tp)
 {
     long long deadline = now_ms() + TN_OFI_BYE_WAIT_MS;
+    int events = 0;
 
-    for (int r = 0; r < tp->params.size; r++)
-        if ((tp->peer_bits[r] & (TN_OFI_PEER_SENT | TN_OFI_PEER_RCVD)) &&
+    cq_poll(tp, &events); /* BYEs already here spare ours */
+    for (int r = 0; r < tp->params.size; r++) {
+        uint8_t b = tp->peer_bits[r];
+        if ((b & (TN_OFI_PEER_SENT | TN_OFI_PEER_RCVD)) &&
+            (!(b & TN_OFI_PEER_DONE) || (b & TN_OFI_PEER_WANTS)) &&
             tn_ofi_send_bye(tp, r) != MPI_SUCCESS)
             tp->peer_bits[r] |= TN_OFI_PEER_DONE;
+    }
     while (!bye_done(tp) && now_ms() < deadline) {
-        int events = 0;
+        events = 0;
         if (tp->q_head)
             tn_ofi_queue_drain(tp);
         cq_poll(tp, &events);

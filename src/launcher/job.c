@@ -18,7 +18,8 @@
 
 #include "launcher/launcher.h"
 
-#define KILL_GRACE_MS 1000 /* SIGTERM, then SIGKILL this much later */
+#define KILL_GRACE_MS 1000  /* SIGTERM, then SIGKILL this much later */
+#define ABORT_GRACE_MS 300  /* an abort waits this long for a crash that caused it */
 
 static long long now_ms(void)
 {
@@ -52,6 +53,18 @@ void tn_job_fail(struct tn_job *job, int status, const char *fmt, ...)
     job->kill_at = now_ms() + KILL_GRACE_MS;
 }
 
+void tn_job_abort(struct tn_job *job, int status, const char *fmt, ...)
+{
+    if (job->stopping || job->abort_at)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(job->abort_msg, sizeof job->abort_msg, fmt, ap);
+    va_end(ap);
+    job->abort_status = status;
+    job->abort_at = now_ms() + ABORT_GRACE_MS;
+}
+
 /* Rank r has exited with wait status ws. */
 static void on_exit_status(struct tn_job *job, struct tn_rank *r, int ws)
 {
@@ -81,7 +94,7 @@ static void on_exit_status(struct tn_job *job, struct tn_rank *r, int ws)
         tn_pmisrv_check_barrier(job);
 }
 
-void tn_job_reap(struct tn_job *job)
+static void reap(struct tn_job *job)
 {
     siginfo_t si;
     for (;;) {
@@ -110,7 +123,7 @@ static void on_signals(struct tn_job *job, int sfd)
     while (read(sfd, &si, sizeof si) == sizeof si) {
         int sig = (int)si.ssi_signo;
         if (sig == SIGCHLD) {
-            tn_job_reap(job);
+            reap(job);
         } else if (job->stopping) {
             kill_all(job, SIGKILL); /* asked twice: do not wait for the grace period */
         } else {
@@ -159,6 +172,8 @@ static void event_loop(struct tn_job *job, int sfd, struct pollfd *fds, struct w
     long long deadline = job->opt->timeout ? now_ms() + job->opt->timeout * 1000LL : 0;
     while (job->nrunning > 0) {
         long long due = job->stopping ? job->kill_at : deadline;
+        if (!job->stopping && job->abort_at && (!due || job->abort_at < due))
+            due = job->abort_at;
         int timeout = -1;
         if (due) {
             long long left = due - now_ms();
@@ -198,6 +213,8 @@ static void event_loop(struct tn_job *job, int sfd, struct pollfd *fds, struct w
                 break;
             }
         }
+        if (!job->stopping && job->abort_at && now_ms() >= job->abort_at)
+            tn_job_fail(job, job->abort_status, "%s", job->abort_msg);
         if (job->stopping && job->kill_at && now_ms() >= job->kill_at) {
             kill_all(job, SIGKILL);
             job->kill_at = 0;

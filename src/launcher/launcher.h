@@ -83,6 +83,10 @@ struct tn_job {
     bool stopping;       /* a failure ended the job; ranks are being killed */
     int status;          /* mpirun's exit status once stopping */
     long long kill_at;   /* when SIGKILL follows SIGTERM (ms, CLOCK_MONOTONIC); 0: not due */
+    /* An MPI_Abort waiting out a short grace period (see tn_job_abort). */
+    long long abort_at;  /* 0: none pending */
+    int abort_status;
+    char abort_msg[256];
 };
 
 /* mpirun.c: prints "mpirun: <message>" on stderr. */
@@ -92,9 +96,12 @@ void tn_mpirun_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tn_job_run(const struct tn_options *opt); /* returns mpirun's exit status */
 /* Ends the job: the first call prints the message, records status and starts
  * killing the ranks; later calls do nothing. */
-/* Reaps every rank that has exited and reports the first failure. */
-void tn_job_reap(struct tn_job *job);
 void tn_job_fail(struct tn_job *job, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A rank called MPI_Abort: fails the job with status after a short grace
+ * period, unless another rank dies first, since an abort is often a rank's
+ * reaction to a peer that crashed (its connection dropped). */
+void tn_job_abort(struct tn_job *job, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* spawn.c */

@@ -299,10 +299,7 @@ static void on_abort(struct tn_job *job, struct tn_rank *r, const tn_pmi_msg_t *
     int status = code & 0xff;
     if (status == 0 && code != 0)
         status = 1;
-    /* A rank that died first (whose death may be why this one aborts, as
-     * when a peer's connection drops) is the failure to report. */
-    tn_job_reap(job);
-    tn_job_fail(job, status, "rank %d (pid %d) on host %s called MPI_Abort with error code %d",
+    tn_job_abort(job, status, "rank %d (pid %d) on host %s called MPI_Abort with error code %d",
                 r->id, (int)r->pid, job->host, code);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,6 +398,8 @@ int tn_pmi_get(const char *key, char *value, size_t len)
     return copy_value(key, found, value, len);
 }
 
+#define TN_PMI_ABORT_WAIT_MS 5000
+
 _Noreturn void tn_pmi_abort(int code, const char *msg)
 {
     if (msg)
@@ -407,7 +410,15 @@ _Noreturn void tn_pmi_abort(int code, const char *msg)
         tn_pmi_line_t req;
         tn_pmi_wire_start(&req, "abort");
         tn_pmi_wire_add_int(&req, "exitcode", code);
-        send_line("tn_pmi_abort", &req); /* nothing to do if it fails: we exit anyway */
+        /* Nothing to do if this fails: we exit anyway. */
+        if (send_line("tn_pmi_abort", &req) == MPI_SUCCESS) {
+            /* Stay until the process manager ends the job (it answers abort by
+             * killing every rank), so peers do not see this rank's connections
+             * drop first and report that instead; bounded for managers that
+             * only wait for us to exit. */
+            struct pollfd pfd = {.fd = pmi.fd, .events = POLLIN};
+            (void)poll(&pfd, 1, TN_PMI_ABORT_WAIT_MS);
+        }
     }
     _exit(code);
 }

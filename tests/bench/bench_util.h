@@ -9,6 +9,7 @@
 #define TN_BENCH_UTIL_H
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,8 +96,20 @@ static inline int bench_parse_range(const char *s, size_t *lo, size_t *hi)
         return -1;
     memcpy(buf, s, (size_t)(colon - s));
     buf[colon - s] = '\0';
-    if (bench_parse_size(buf, lo) || bench_parse_size(colon + 1, hi) || *lo > *hi)
+    if (bench_parse_size(buf, lo) || bench_parse_size(colon + 1, hi) || *lo > *hi ||
+        *hi > (size_t)INT_MAX) /* MPI counts are ints */
         return -1;
+    return 0;
+}
+
+/* A whole number in [1, max]; 0 on success. */
+static inline int bench_parse_count(const char *s, int max, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > max)
+        return -1;
+    *out = (int)v;
     return 0;
 }
 
@@ -120,12 +133,10 @@ static inline void bench_parse(int argc, char **argv, bench_opts_t *o, const cha
             bad = bench_parse_pair(optarg, &o->warmup, &o->warmup_large);
             break;
         case 'r':
-            o->reps = atoi(optarg);
-            bad = o->reps < 1;
+            bad = bench_parse_count(optarg, 100000, &o->reps);
             break;
         case 'W':
-            o->window = atoi(optarg);
-            bad = o->window < 1 || o->window > 100000;
+            bad = bench_parse_count(optarg, 100000, &o->window);
             break;
         default:
             bad = 1;
@@ -145,11 +156,12 @@ static inline void bench_parse(int argc, char **argv, bench_opts_t *o, const cha
                 "  -i N[:M]    timed iterations per repetition, small[:large > %d B] messages "
                 "(default %d:%d)\n"
                 "  -w N[:M]    warm-up iterations (default %d:%d)\n"
-                "  -r N        repetitions; the figure is their median (default %d)\n"
-                "  -W N        window of messages in flight, bw/bibw/msgrate (default %d)\n",
+                "  -r N        repetitions; the figure is their median (default %d)\n",
                 prog, operand_help ? " " : "", operand_help ? operand_help : "", o->min_size,
                 o->max_size, BENCH_LARGE, o->iters, o->iters_large, o->warmup, o->warmup_large,
-                o->reps, o->window);
+                o->reps);
+    if (bench_rank() == 0 && o->window > 0)
+        fprintf(stderr, "  -W N        messages in flight per window (default %d)\n", o->window);
     MPI_Finalize();
     exit(2);
 }

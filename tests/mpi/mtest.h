@@ -52,7 +52,8 @@ static inline void mtest_report(const char *file, int line, const char *msg)
             mtest_report(__FILE__, __LINE__, #cond " failed");                      \
     } while (0)
 
-/* CHECK_EQ(got, expected): integer (or pointer-free enum/handle-free) equality. */
+/* CHECK_EQ(got, expected): integer equality (both converted to long long); compare
+ * handles with CHECK(a == b), as they are pointers in some MPIs. */
 #define CHECK_EQ(got, expected)                                                     \
     do {                                                                            \
         long long got_ = (long long)(got), exp_ = (long long)(expected);           \

@@ -1,0 +1,259 @@
+/* Shared-memory provider: private definitions, the segment layout and the
+ * ring format.
+ *
+ * One segment per node, created by local rank 0 in open() (mode 0600, name in
+ * its address blob), mapped by the others in start() and unlinked by the last
+ * rank to map it. Layout (offsets from the start; n = local ranks):
+ *
+ *   tn_shm_seg_t                 magic, sizes, start-up counters
+ *   tn_shm_ctl_t[n]              per rank: sleeping flag, pid, wake-up socket
+ *   tn_shm_ring_ctl_t[n(n-1)]    per ordered pair: the consumer's head
+ *   ring data[n(n-1)]            per ordered pair: ring_bytes (a power of two)
+ *
+ * Rings are single-producer single-consumer byte rings of records that start
+ * on a cache line and never wrap (a PAD record skips to the ring's start):
+ *
+ *   word0   u64: data_len (bits 0-31) | type (32-39) | am_id (40-47) | hdr_len (48-63)
+ *   word1   u64: FIRST records: the message's total payload length
+ *   hdr     hdr_len bytes
+ *   data    data_len bytes
+ *
+ * A record is ready when word0, stored last with release semantics, is non-zero.
+ * The consumer never clears anything: before publishing a record the producer
+ * zeroes the word0 that follows it, so the consumer always finds either zero
+ * or a published record at its head. Space is reserved against the head the
+ * consumer publishes (release) once it is done with the bytes.
+ *
+ * Messages whose payload does not fit one record (rendezvous-stream data when
+ * cross-memory attach is off, or big injects) go as a FIRST record followed by
+ * CONT records; a sender never interleaves another message to the same peer.
+ *
+ * Waking: a rank that is about to sleep sets its ctl's sleeping flag and looks
+ * at its rings once more; a sender, after publishing (a sequentially
+ * consistent exchange), reads the flag and, if it was set and it is the one
+ * that clears it, sends a datagram to the rank's wake-up socket (an abstract
+ * AF_UNIX name, so nothing is left on any file system), which is the wait fd.
+ * Senders pay that system call only when the receiver may be asleep. */
+#ifndef TN_SHM_H
+#define TN_SHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "transport/transport.h"
+
+#define TN_SHM_MAGIC 0x314d4853204e5254ull /* "TRN SHM1" */
+#define TN_SHM_VERSION 1
+#define TN_SHM_LINE 64
+#define TN_SHM_CTL_BYTES 128 /* two lines: adjacent-line prefetch stays out */
+#define TN_SHM_HDR_MAX 256
+#define TN_SHM_REC_HDR 16       /* word0 + word1 */
+#define TN_SHM_RING_MIN (16u * 1024)
+#define TN_SHM_RING_MAX (256u * 1024)
+#define TN_SHM_RING_BUDGET (32u << 20) /* rings shrink below RING_MAX beyond this total */
+#define TN_SHM_CHUNK_MAX (64u * 1024)  /* payload per record of a multi-record message */
+#define TN_SHM_BATCH 64                /* records taken from one ring per progress call */
+#define TN_SHM_NAME_MAX 48
+#define TN_SHM_ATTACH_WAIT_S 120 /* start() gives up on local ranks that never map */
+#define TN_SHM_PROBE_MAGIC 0x65626f7270616d63ull
+
+enum tn_shm_rec_type { TN_SHM_MSG = 1, TN_SHM_FIRST, TN_SHM_CONT, TN_SHM_PAD };
+
+typedef struct tn_shm_seg {
+    uint64_t magic;
+    uint32_t version;
+    uint32_t nlocal;
+    uint64_t seg_bytes;
+    uint64_t ring_bytes;
+    uint32_t attached; /* ranks that mapped the segment (atomic) */
+    uint32_t probed;   /* ranks done with the cross-memory-attach probe (atomic) */
+    uint32_t cma_fail; /* ranks that can not or may not use it (atomic) */
+} tn_shm_seg_t;
+
+typedef struct tn_shm_ctl {
+    uint32_t sleeping;   /* atomic; 1: may be asleep, wake it */
+    int32_t pid;
+    uint64_t wake_id;    /* names the wake-up socket */
+    uint64_t probe_addr; /* a word of TN_SHM_PROBE_MAGIC ^ local index, in its memory */
+    unsigned char pad[TN_SHM_CTL_BYTES - 24];
+} tn_shm_ctl_t;
+
+typedef struct tn_shm_ring_ctl {
+    uint64_t head; /* consumer's position (absolute bytes), atomic */
+    unsigned char pad[TN_SHM_CTL_BYTES - 8];
+} tn_shm_ring_ctl_t;
+
+_Static_assert(sizeof(tn_shm_seg_t) <= TN_SHM_CTL_BYTES, "segment header size");
+_Static_assert(sizeof(tn_shm_ctl_t) == TN_SHM_CTL_BYTES, "ctl layout");
+_Static_assert(sizeof(tn_shm_ring_ctl_t) == TN_SHM_CTL_BYTES, "ring ctl layout");
+
+/* The address blob: local rank 0's names the segment; the others' are empty. */
+typedef struct tn_shm_addr {
+    uint32_t magic; /* (uint32_t)TN_SHM_MAGIC */
+    uint32_t version;
+    char seg_name[TN_SHM_NAME_MAX]; /* "" except on local rank 0 */
+} tn_shm_addr_t;
+_Static_assert(sizeof(tn_shm_addr_t) <= TN_TP_ADDR_MAX, "address blob size");
+
+/* The rkey blob of a registered region: read with process_vm_readv. */
+typedef struct tn_shm_rkey {
+    uint64_t addr;
+    uint64_t len;
+    int32_t pid;
+    uint32_t magic; /* (uint32_t)TN_SHM_PROBE_MAGIC */
+} tn_shm_rkey_t;
+_Static_assert(sizeof(tn_shm_rkey_t) <= TN_TP_RKEY_MAX, "rkey blob size");
+
+/* ---- in-memory state ------------------------------------------------------ */
+
+/* A send the ring could not take at once: iov[cur..iovcnt) from off remain. */
+typedef struct tn_shm_send {
+    struct tn_shm_send *next;
+    tn_tp_completion_t *comp;
+    unsigned am_id;
+    size_t hdr_len;
+    uint64_t total, done; /* payload bytes: all, written */
+    int started;          /* its first record is out */
+    int cur, iovcnt;
+    size_t off;
+    struct iovec *iov;    /* points into this block */
+    unsigned char *hdr;   /* likewise; an injected payload follows it */
+} tn_shm_send_t;
+
+/* This rank → one local peer. */
+typedef struct tn_shm_tx {
+    unsigned char *data;
+    uint64_t *head;     /* the consumer's published head */
+    uint64_t tail;      /* where the next record goes (absolute) */
+    uint64_t head_seen; /* *head when last read */
+    uint32_t *sleeping; /* the consumer's flag */
+    tn_shm_send_t *q, **qtail;
+    struct sockaddr_un wake; /* the consumer's wake-up socket */
+    socklen_t wake_len;
+} tn_shm_tx_t;
+
+/* One local peer → this rank, with a multi-record message in progress. */
+typedef struct tn_shm_rx {
+    unsigned char *data;
+    uint64_t *head_pub;
+    uint64_t head, published;
+    int active;
+    unsigned am_id;
+    size_t hdr_len;
+    uint64_t total, got;
+    int placed;
+    const struct iovec *piov;
+    int piovcnt, pidx;
+    size_t poff;
+    unsigned char *buf; /* assembles an unplaced payload */
+    unsigned char hdr[TN_SHM_HDR_MAX];
+} tn_shm_rx_t;
+
+typedef struct tn_shm {
+    tn_tp_t base;
+    tn_tp_params_t params;
+    int me, nlocal;      /* local index and count */
+    int pid;
+    int *local_of;       /* world rank → local index, -1 off node */
+    int *world_of;       /* local index → world rank */
+    /* the segment */
+    char seg_name[TN_SHM_NAME_MAX];
+    int linked;          /* the name may still exist and is ours to remove */
+    void *seg;
+    size_t seg_bytes;
+    uint64_t ring_bytes;
+    size_t single_max;   /* largest payload of a single record */
+    size_t chunk;        /* payload per record of a multi-record message */
+    tn_shm_ctl_t *ctl;
+    tn_shm_tx_t *tx;     /* by local index; unused at me */
+    tn_shm_rx_t *rx;
+    size_t nqueued;      /* sends in the tx queues */
+    int started;
+    int in_progress;
+    /* waiting */
+    int wake_fd;
+    uint64_t wake_id;
+    int armed;           /* our sleeping flag was set and not yet taken back */
+    unsigned idle;       /* progress calls in a row that found nothing */
+    /* cross-memory attach */
+    uint64_t probe_word;
+    tn_tp_completion_t **done; /* finished gets, completed by progress() */
+    size_t ndone, done_cap;
+} tn_shm_t;
+
+static inline size_t tn_shm_align(size_t n, size_t a)
+{
+    return (n + a - 1) & ~(a - 1);
+}
+
+/* Bytes a record takes in the ring. */
+static inline size_t tn_shm_rec_len(size_t hdr_len, size_t data_len)
+{
+    return tn_shm_align(TN_SHM_REC_HDR + hdr_len + data_len, TN_SHM_LINE);
+}
+
+/* shm_segment.c */
+/* Ring size and segment size for n local ranks. */
+void tn_shm_seg_layout(int n, uint64_t *ring_bytes, size_t *seg_bytes);
+/* Local rank 0, in open(): creates, sizes and maps the segment. */
+int tn_shm_seg_create(tn_shm_t *s);
+/* The others, in start(): maps the segment rank 0 named. */
+int tn_shm_seg_attach(tn_shm_t *s, const char *name);
+/* Points ctl, tx and rx into the mapped segment. */
+void tn_shm_seg_bind(tn_shm_t *s);
+/* Counts this rank in; the last rank in unlinks the name. */
+void tn_shm_seg_joined(tn_shm_t *s);
+/* Waits until *counter reaches the number of local ranks. */
+int tn_shm_seg_wait(tn_shm_t *s, uint32_t *counter, const char *what);
+/* Unmaps, and unlinks the name if it may still exist. */
+void tn_shm_seg_release(tn_shm_t *s);
+
+/* shm_ring.c */
+int tn_shm_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, size_t hdr_len,
+                   const struct iovec *iov, int iovcnt, tn_tp_completion_t *comp);
+/* Moves queued sends into the rings; returns completions run. */
+int tn_shm_tx_drain(tn_shm_t *s);
+/* Takes what peer l's ring holds; returns messages delivered or -code. */
+int tn_shm_rx_poll(tn_shm_t *s, int l);
+/* Is anything waiting in a ring for us? */
+int tn_shm_rx_ready(tn_shm_t *s);
+/* Frees queued sends (without their callbacks) and partial receives. */
+void tn_shm_ring_free(tn_shm_t *s);
+
+/* shm_wake.c */
+int tn_shm_wake_open(tn_shm_t *s);
+/* Resolves peer l's wake-up address from its ctl. */
+void tn_shm_wake_peer(tn_shm_t *s, int l);
+/* Clears tx's consumer's sleeping flag and, if it was set, wakes it. */
+void tn_shm_wake_send(tn_shm_t *s, tn_shm_tx_t *tx);
+/* After publishing to tx (a sequentially consistent store): wakes the
+ * consumer if it may be asleep. */
+static inline void tn_shm_wake_check(tn_shm_t *s, tn_shm_tx_t *tx)
+{
+    if (__builtin_expect(__atomic_load_n(tx->sleeping, __ATOMIC_SEQ_CST) != 0, 0))
+        tn_shm_wake_send(s, tx);
+}
+/* progress() found work: stop counting idle calls, take the flag back. */
+void tn_shm_wake_busy(tn_shm_t *s);
+/* progress() found nothing: after tn_config.spin_count such calls, sets the
+ * sleeping flag. Returns 1 when a ring turned out not to be empty after all. */
+int tn_shm_wake_idle(tn_shm_t *s);
+void tn_shm_wake_close(tn_shm_t *s);
+
+/* shm_cma.c */
+/* Before this rank counts itself in: lets local peers read its memory and
+ * fills in its probe word. */
+void tn_shm_cma_prepare(tn_shm_t *s);
+/* Once every local rank has mapped the segment: decides with all of them
+ * whether get() works, and sets the caps. */
+int tn_shm_cma_start(tn_shm_t *s);
+int tn_shm_mem_reg(tn_tp_t *tp, void *addr, size_t len, struct tn_tp_mr **mr, void *rkey,
+                   size_t *rkey_len);
+int tn_shm_mem_dereg(tn_tp_t *tp, struct tn_tp_mr *mr);
+int tn_shm_get(tn_tp_t *tp, int peer, void *local, size_t len, struct tn_tp_mr *local_mr,
+               const void *rkey, size_t rkey_len, uint64_t offset, tn_tp_completion_t *comp);
+/* Runs the completions of finished gets; returns how many. */
+int tn_shm_cma_complete(tn_shm_t *s);
+
+#endif
