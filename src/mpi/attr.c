@@ -8,12 +8,19 @@
 #include "core/datatype.h"
 #include "core/handle.h"
 
-static int create_keyval(const char *fname, int kind, void (*copy_fn)(void),
-                         void (*delete_fn)(void), int *keyval, void *extra_state)
+/* The keyval pointer of the keyval calls. */
+static int keyval_arg(const char *fname, const int *keyval)
 {
     int rc = tn_rt_check(fname);
     if (!rc && !keyval)
         rc = tn_err_set(MPI_ERR_ARG, "%s: keyval is NULL", fname);
+    return rc;
+}
+
+static int create_keyval(const char *fname, int kind, void (*copy_fn)(void),
+                         void (*delete_fn)(void), int *keyval, void *extra_state)
+{
+    int rc = keyval_arg(fname, keyval);
     if (!rc)
         rc = tn_keyval_create(kind, copy_fn, delete_fn, extra_state, keyval);
     return rc ? tn_err_raise(rc) : MPI_SUCCESS;
@@ -21,9 +28,7 @@ static int create_keyval(const char *fname, int kind, void (*copy_fn)(void),
 
 static int free_keyval(const char *fname, int kind, int *keyval)
 {
-    int rc = tn_rt_check(fname);
-    if (!rc && !keyval)
-        rc = tn_err_set(MPI_ERR_ARG, "%s: keyval is NULL", fname);
+    int rc = keyval_arg(fname, keyval);
     if (!rc)
         rc = tn_keyval_free(fname, kind, keyval);
     return rc ? tn_err_raise(rc) : MPI_SUCCESS;
@@ -32,6 +37,20 @@ static int free_keyval(const char *fname, int kind, int *keyval)
 /* What comm_attr and type_attr do. */
 enum attr_op { ATTR_SET, ATTR_GET, ATTR_DELETE };
 
+/* op on the attribute list of the object handle of this kind. */
+static int attr_op(const char *fname, enum attr_op op, int kind, int handle, tn_attr_t **attrs,
+                   int keyval, void *val, int *flag)
+{
+    switch (op) {
+    case ATTR_SET:
+        return tn_attr_set(fname, kind, handle, attrs, keyval, val);
+    case ATTR_GET:
+        return tn_attr_get(fname, kind, *attrs, keyval, val, flag);
+    default:
+        return tn_attr_delete(fname, kind, handle, attrs, keyval);
+    }
+}
+
 static int comm_attr(const char *fname, enum attr_op op, MPI_Comm comm, int keyval, void *val,
                      int *flag)
 {
@@ -39,19 +58,8 @@ static int comm_attr(const char *fname, enum attr_op op, MPI_Comm comm, int keyv
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_comm(fname, comm, &c);
-    if (!rc) {
-        switch (op) {
-        case ATTR_SET:
-            rc = tn_attr_set(fname, TN_KIND_COMM, c->handle, &c->attrs, keyval, val);
-            break;
-        case ATTR_GET:
-            rc = tn_attr_get(fname, TN_KIND_COMM, c->attrs, keyval, val, flag);
-            break;
-        case ATTR_DELETE:
-            rc = tn_attr_delete(fname, TN_KIND_COMM, c->handle, &c->attrs, keyval);
-            break;
-        }
-    }
+    if (!rc)
+        rc = attr_op(fname, op, TN_KIND_COMM, c->handle, &c->attrs, keyval, val, flag);
     return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
 }
 
@@ -64,19 +72,8 @@ static int type_attr(const char *fname, enum attr_op op, MPI_Datatype type, int 
         rc = tn_err_set(MPI_ERR_TYPE, "%s: datatype %s", fname,
                         type == MPI_DATATYPE_NULL ? "is MPI_DATATYPE_NULL"
                                                   : "is not a valid datatype");
-    if (!rc) {
-        switch (op) {
-        case ATTR_SET:
-            rc = tn_attr_set(fname, TN_KIND_DATATYPE, type, &dt->attrs, keyval, val);
-            break;
-        case ATTR_GET:
-            rc = tn_attr_get(fname, TN_KIND_DATATYPE, dt->attrs, keyval, val, flag);
-            break;
-        case ATTR_DELETE:
-            rc = tn_attr_delete(fname, TN_KIND_DATATYPE, type, &dt->attrs, keyval);
-            break;
-        }
-    }
+    if (!rc)
+        rc = attr_op(fname, op, TN_KIND_DATATYPE, type, &dt->attrs, keyval, val, flag);
     return rc ? tn_err_raise(rc) : MPI_SUCCESS;
 }
 

@@ -1,15 +1,11 @@
 /* MPI 4.1 §7.4–7.6: communicator management and intercommunicators. */
 #include <string.h>
 #include "mpi/api.h"
+#include "mpi/args.h"
 #include "mpi/check.h"
 #include "core/comm.h"
 #include "core/info.h"
 #include "p2p/request.h"
-
-static int need(const char *fname, const char *argname, const void *p)
-{
-    return p ? MPI_SUCCESS : tn_err_set(MPI_ERR_ARG, "%s: %s is NULL", fname, argname);
-}
 
 static int need_intra(const char *fname, const tn_comm_t *c)
 {
@@ -35,13 +31,24 @@ static int prologue(const char *fname, MPI_Comm comm, tn_comm_t **c, const char 
     if (!rc)
         rc = tn_check_comm(fname, comm, c);
     if (!rc && outname)
-        rc = need(fname, outname, out);
+        rc = tn_mpi_need(fname, outname, out);
     return rc;
 }
 
-static MPI_Comm handle_of(const tn_comm_t *n)
+/* The prologue of the constructors from an intracommunicator. */
+static int new_intra(const char *fname, MPI_Comm comm, tn_comm_t **c, MPI_Comm *newcomm)
 {
-    return n ? n->handle : MPI_COMM_NULL;
+    int rc = prologue(fname, comm, c, "newcomm", newcomm);
+    return rc ? rc : need_intra(fname, *c);
+}
+
+/* A second communicator argument, h, named argname. */
+static int other_comm(const char *fname, const char *argname, MPI_Comm h, tn_comm_t **c)
+{
+    if ((*c = tn_comm_get(h)))
+        return MPI_SUCCESS;
+    return tn_err_set(MPI_ERR_COMM, "%s: %s %s", fname, argname,
+                      h == MPI_COMM_NULL ? "is MPI_COMM_NULL" : "is not a valid communicator");
 }
 
 TN_API(Comm_size)
@@ -97,10 +104,8 @@ int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
     const char *fname = "MPI_Comm_compare";
     tn_comm_t *a, *b = NULL;
     int rc = prologue(fname, comm1, &a, "result", result);
-    if (!rc && !(b = tn_comm_get(comm2)))
-        rc = tn_err_set(MPI_ERR_COMM, "%s: comm2 %s", fname,
-                        comm2 == MPI_COMM_NULL ? "is MPI_COMM_NULL"
-                                               : "is not a valid communicator");
+    if (!rc)
+        rc = other_comm(fname, "comm2", comm2, &b);
     if (rc)
         return tn_err_raise_comm(comm1, rc);
     *result = tn_comm_compare(a, b);
@@ -141,7 +146,7 @@ static int idup_common(const char *fname, MPI_Comm comm, MPI_Info info, int use_
 {
     int rc = tn_rt_check(fname);
     if (!rc)
-        rc = need(fname, "request", request);
+        rc = tn_mpi_need(fname, "request", request);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     tn_request_t *r = tn_request_alloc(TN_REQ_COLL);
@@ -175,9 +180,7 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 {
     const char *fname = "MPI_Comm_split";
     tn_comm_t *c, *n;
-    int rc = prologue(fname, comm, &c, "newcomm", newcomm);
-    if (!rc)
-        rc = need_intra(fname, c);
+    int rc = new_intra(fname, comm, &c, newcomm);
     if (!rc && color < 0 && color != MPI_UNDEFINED)
         rc = tn_err_set(MPI_ERR_ARG, "%s: color = %d; it must be >= 0 or MPI_UNDEFINED", fname,
                         color);
@@ -185,7 +188,7 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
         rc = tn_comm_split(c, color, key, &n);
     if (rc)
         return tn_err_raise_comm(comm, rc);
-    *newcomm = handle_of(n);
+    *newcomm = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -224,9 +227,7 @@ int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info,
     tn_comm_t *c, *n;
     tn_info_t *i;
     int undefined;
-    int rc = prologue(fname, comm, &c, "newcomm", newcomm);
-    if (!rc)
-        rc = need_intra(fname, c);
+    int rc = new_intra(fname, comm, &c, newcomm);
     if (!rc)
         rc = tn_info_check(fname, info, 1, &i);
     if (!rc)
@@ -240,7 +241,7 @@ int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info,
     }
     if (rc)
         return tn_err_raise_comm(comm, rc);
-    *newcomm = handle_of(n);
+    *newcomm = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -262,9 +263,7 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     const char *fname = "MPI_Comm_create";
     tn_comm_t *c, *n;
     tn_group_t *g;
-    int rc = prologue(fname, comm, &c, "newcomm", newcomm);
-    if (!rc)
-        rc = need_intra(fname, c);
+    int rc = new_intra(fname, comm, &c, newcomm);
     if (!rc)
         rc = tn_group_check(fname, "group", group, &g);
     if (!rc)
@@ -273,7 +272,7 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
         rc = tn_comm_create_from(c, g->rank != MPI_UNDEFINED ? g : NULL, &n);
     if (rc)
         return tn_err_raise_comm(comm, rc);
-    *newcomm = handle_of(n);
+    *newcomm = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -283,9 +282,7 @@ int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *ne
     const char *fname = "MPI_Comm_create_group";
     tn_comm_t *c, *n = NULL;
     tn_group_t *g;
-    int rc = prologue(fname, comm, &c, "newcomm", newcomm);
-    if (!rc)
-        rc = need_intra(fname, c);
+    int rc = new_intra(fname, comm, &c, newcomm);
     if (!rc)
         rc = tn_group_check(fname, "group", group, &g);
     if (!rc)
@@ -297,7 +294,7 @@ int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *ne
         rc = tn_comm_create_group(c, g, tag, &n);
     if (rc)
         return tn_err_raise_comm(comm, rc);
-    *newcomm = handle_of(n);
+    *newcomm = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -308,7 +305,7 @@ int PMPI_Comm_free(MPI_Comm *comm)
     tn_comm_t *c;
     int rc = tn_rt_check(fname);
     if (!rc)
-        rc = need(fname, "comm", comm);
+        rc = tn_mpi_need(fname, "comm", comm);
     if (rc)
         return tn_err_raise(rc);
     MPI_Comm h = *comm;
@@ -345,7 +342,7 @@ int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
     tn_comm_t *c;
     int rc = prologue(fname, comm, &c, "comm_name", comm_name);
     if (!rc)
-        rc = need(fname, "resultlen", resultlen);
+        rc = tn_mpi_need(fname, "resultlen", resultlen);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     size_t n = strlen(c->name);
@@ -401,10 +398,7 @@ int PMPI_Intercomm_create(MPI_Comm local_comm, int local_leader, MPI_Comm peer_c
         rc = tn_check_tag(fname, tag, 0);
     /* peer_comm and remote_leader matter at the local leader only. */
     if (!rc && lc->rank == local_leader) {
-        if (!(pc = tn_comm_get(peer_comm)))
-            rc = tn_err_set(MPI_ERR_COMM, "%s: peer_comm %s", fname,
-                            peer_comm == MPI_COMM_NULL ? "is MPI_COMM_NULL"
-                                                       : "is not a valid communicator");
+        rc = other_comm(fname, "peer_comm", peer_comm, &pc);
         if (!rc)
             rc = tn_check_rank(fname, "remote_leader", remote_leader, pc, 0);
         if (!rc && !pc->remote_group && remote_leader == pc->rank)

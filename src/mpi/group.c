@@ -2,6 +2,7 @@
  * default handler (tn_err_raise), MPI_Comm_group's to the communicator's. */
 #include <stddef.h>
 #include "mpi/api.h"
+#include "mpi/args.h"
 #include "mpi/check.h"
 #include "core/group.h"
 
@@ -14,21 +15,31 @@ static int give(tn_group_t *g, MPI_Group *out)
     return rc;
 }
 
-static int need(const char *fname, const char *argname, const void *p)
+/* A query of one group with one output, outname. */
+static int query(const char *fname, MPI_Group group, const char *outname, const void *out,
+                 tn_group_t **g)
 {
-    return p ? MPI_SUCCESS : tn_err_set(MPI_ERR_ARG, "%s: %s is NULL", fname, argname);
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_group_check(fname, "group", group, g);
+    return rc ? rc : tn_mpi_need(fname, outname, out);
+}
+
+/* The two groups of a call on a pair. */
+static int two_groups(const char *fname, MPI_Group group1, MPI_Group group2, tn_group_t **a,
+                      tn_group_t **b)
+{
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_group_check(fname, "group1", group1, a);
+    return rc ? rc : tn_group_check(fname, "group2", group2, b);
 }
 
 TN_API(Group_size)
 int PMPI_Group_size(MPI_Group group, int *size)
 {
-    const char *fname = "MPI_Group_size";
     tn_group_t *g;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_group_check(fname, "group", group, &g);
-    if (!rc)
-        rc = need(fname, "size", size);
+    int rc = query("MPI_Group_size", group, "size", size, &g);
     if (rc)
         return tn_err_raise(rc);
     *size = g->size;
@@ -38,13 +49,8 @@ int PMPI_Group_size(MPI_Group group, int *size)
 TN_API(Group_rank)
 int PMPI_Group_rank(MPI_Group group, int *rank)
 {
-    const char *fname = "MPI_Group_rank";
     tn_group_t *g;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_group_check(fname, "group", group, &g);
-    if (!rc)
-        rc = need(fname, "rank", rank);
+    int rc = query("MPI_Group_rank", group, "rank", rank, &g);
     if (rc)
         return tn_err_raise(rc);
     *rank = g->rank;
@@ -57,11 +63,7 @@ int PMPI_Group_translate_ranks(MPI_Group group1, int n, const int ranks1[], MPI_
 {
     const char *fname = "MPI_Group_translate_ranks";
     tn_group_t *a, *b;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_group_check(fname, "group1", group1, &a);
-    if (!rc)
-        rc = tn_group_check(fname, "group2", group2, &b);
+    int rc = two_groups(fname, group1, group2, &a, &b);
     if (!rc)
         rc = tn_group_translate(fname, a, n, ranks1, b, ranks2);
     return rc ? tn_err_raise(rc) : MPI_SUCCESS;
@@ -72,13 +74,9 @@ int PMPI_Group_compare(MPI_Group group1, MPI_Group group2, int *result)
 {
     const char *fname = "MPI_Group_compare";
     tn_group_t *a, *b;
-    int rc = tn_rt_check(fname);
+    int rc = two_groups(fname, group1, group2, &a, &b);
     if (!rc)
-        rc = tn_group_check(fname, "group1", group1, &a);
-    if (!rc)
-        rc = tn_group_check(fname, "group2", group2, &b);
-    if (!rc)
-        rc = need(fname, "result", result);
+        rc = tn_mpi_need(fname, "result", result);
     if (rc)
         return tn_err_raise(rc);
     *result = tn_group_compare(a, b);
@@ -91,13 +89,9 @@ static int set_op(const char *fname, enum set_op op, MPI_Group group1, MPI_Group
                   MPI_Group *newgroup)
 {
     tn_group_t *a, *b, *r;
-    int rc = tn_rt_check(fname);
+    int rc = two_groups(fname, group1, group2, &a, &b);
     if (!rc)
-        rc = tn_group_check(fname, "group1", group1, &a);
-    if (!rc)
-        rc = tn_group_check(fname, "group2", group2, &b);
-    if (!rc)
-        rc = need(fname, "newgroup", newgroup);
+        rc = tn_mpi_need(fname, "newgroup", newgroup);
     if (!rc)
         rc = op == SET_UNION          ? tn_group_union(a, b, &r)
              : op == SET_INTERSECTION ? tn_group_intersection(a, b, &r)
@@ -131,11 +125,7 @@ static int pick(const char *fname, enum pick_kind kind, MPI_Group group, int n,
                 const int ranks[], int ranges[][3], MPI_Group *newgroup)
 {
     tn_group_t *g, *r;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_group_check(fname, "group", group, &g);
-    if (!rc)
-        rc = need(fname, "newgroup", newgroup);
+    int rc = query(fname, group, "newgroup", newgroup, &g);
     if (!rc) {
         switch (kind) {
         case PICK_INCL:
@@ -188,7 +178,7 @@ int PMPI_Group_free(MPI_Group *group)
     tn_group_t *g;
     int rc = tn_rt_check(fname);
     if (!rc)
-        rc = need(fname, "group", group);
+        rc = tn_mpi_need(fname, "group", group);
     if (!rc)
         rc = tn_group_check(fname, "group", *group, &g);
     if (rc)
@@ -199,35 +189,31 @@ int PMPI_Group_free(MPI_Group *group)
     return MPI_SUCCESS;
 }
 
-TN_API(Comm_group)
-int PMPI_Comm_group(MPI_Comm comm, MPI_Group *group)
+/* A communicator's local group, or remote one (an intercommunicator's). */
+static int comm_group(const char *fname, MPI_Comm comm, int remote, MPI_Group *group)
 {
-    const char *fname = "MPI_Comm_group";
     tn_comm_t *c;
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_comm(fname, comm, &c);
+    if (!rc && remote && !c->remote_group)
+        rc = tn_err_set(MPI_ERR_COMM, "%s: comm is an intracommunicator; an intercommunicator "
+                                      "is required", fname);
     if (!rc)
-        rc = need(fname, "group", group);
+        rc = tn_mpi_need(fname, "group", group);
     if (!rc)
-        rc = give(tn_group_ref(c->group), group);
+        rc = give(tn_group_ref(remote ? c->remote_group : c->group), group);
     return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
+TN_API(Comm_group)
+int PMPI_Comm_group(MPI_Comm comm, MPI_Group *group)
+{
+    return comm_group("MPI_Comm_group", comm, 0, group);
 }
 
 TN_API(Comm_remote_group)
 int PMPI_Comm_remote_group(MPI_Comm comm, MPI_Group *group)
 {
-    const char *fname = "MPI_Comm_remote_group";
-    tn_comm_t *c;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_check_comm(fname, comm, &c);
-    if (!rc && !c->remote_group)
-        rc = tn_err_set(MPI_ERR_COMM, "%s: comm is an intracommunicator; an intercommunicator "
-                                      "is required", fname);
-    if (!rc)
-        rc = need(fname, "group", group);
-    if (!rc)
-        rc = give(tn_group_ref(c->remote_group), group);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+    return comm_group("MPI_Comm_remote_group", comm, 1, group);
 }

@@ -264,10 +264,6 @@ TN_API(Pack_external_size_c)
 int PMPI_Pack_external_size_c(const char *datarep, MPI_Count incount, MPI_Datatype datatype,
                               MPI_Count *size)
 {
-    MPI_Count n;
-    int rc = external_size("MPI_Pack_external_size_c", datarep, incount, datatype, size, &n);
-    if (rc)
-        return tn_err_raise(rc);
-    *size = n;
-    return MPI_SUCCESS;
+    int rc = external_size("MPI_Pack_external_size_c", datarep, incount, datatype, size, size);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
 }

@@ -71,11 +71,9 @@ int PMPI_Irecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, int source, 
 
 /* Receives of matched messages: the message handle names the communicator. */
 
-TN_API(Mrecv)
-int PMPI_Mrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message,
-               MPI_Status *status)
+static int mrecv(const char *fname, void *buf, MPI_Aint count, MPI_Datatype datatype,
+                 MPI_Message *message, MPI_Status *status)
 {
-    static const char fname[] = "MPI_Mrecv";
     MPI_Comm comm = MPI_COMM_NULL;
     tn_request_t *r;
     int rc = tn_rt_check(fname);
@@ -88,21 +86,18 @@ int PMPI_Mrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message
     return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
 }
 
+TN_API(Mrecv)
+int PMPI_Mrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message,
+               MPI_Status *status)
+{
+    return mrecv("MPI_Mrecv", buf, count, datatype, message, status);
+}
+
 TN_API(Mrecv_c)
 int PMPI_Mrecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, MPI_Message *message,
                  MPI_Status *status)
 {
-    static const char fname[] = "MPI_Mrecv_c";
-    MPI_Comm comm = MPI_COMM_NULL;
-    tn_request_t *r;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_check_ptr(fname, "status", status);
-    if (!rc)
-        rc = tn_message_irecv(fname, buf, count, datatype, message, &r, &comm);
-    if (!rc)
-        rc = tn_mpi_wait_free(r, status);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+    return mrecv("MPI_Mrecv_c", buf, count, datatype, message, status);
 }
 
 static int imrecv(const char *fname, void *buf, MPI_Aint count, MPI_Datatype datatype,
@@ -260,13 +255,19 @@ static int sendrecv_nonblocking(const char *fname, const struct sendrecv_args *a
     return rc ? tn_err_raise_comm(a->comm, rc) : MPI_SUCCESS;
 }
 
+/* The arguments of every form, from its parameters (same names in all). */
+#define SENDRECV_ARGS                                                                         \
+    {sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype, source,       \
+     recvtag, comm, 0}
+#define REPLACE_ARGS {buf, count, datatype, dest, sendtag, buf, count, datatype, source, recvtag, \
+                      comm, 1}
+
 TN_API(Sendrecv)
 int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest,
                   int sendtag, void *recvbuf, int recvcount, MPI_Datatype recvtype, int source,
                   int recvtag, MPI_Comm comm, MPI_Status *status)
 {
-    struct sendrecv_args a = {sendbuf,   sendcount, sendtype, dest,    sendtag, recvbuf,
-                              recvcount, recvtype,  source,   recvtag, comm,    0};
+    struct sendrecv_args a = SENDRECV_ARGS;
     return sendrecv_blocking("MPI_Sendrecv", &a, status);
 }
 
@@ -275,8 +276,7 @@ int PMPI_Sendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                     int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
-    struct sendrecv_args a = {sendbuf,   sendcount, sendtype, dest,    sendtag, recvbuf,
-                              recvcount, recvtype,  source,   recvtag, comm,    0};
+    struct sendrecv_args a = SENDRECV_ARGS;
     return sendrecv_blocking("MPI_Sendrecv_c", &a, status);
 }
 
@@ -284,8 +284,7 @@ TN_API(Sendrecv_replace)
 int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
                           int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
-    struct sendrecv_args a = {buf,   count,    datatype, dest,    sendtag, buf,
-                              count, datatype, source,   recvtag, comm,    1};
+    struct sendrecv_args a = REPLACE_ARGS;
     return sendrecv_blocking("MPI_Sendrecv_replace", &a, status);
 }
 
@@ -294,8 +293,7 @@ int PMPI_Sendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, i
                             int sendtag, int source, int recvtag, MPI_Comm comm,
                             MPI_Status *status)
 {
-    struct sendrecv_args a = {buf,   count,    datatype, dest,    sendtag, buf,
-                              count, datatype, source,   recvtag, comm,    1};
+    struct sendrecv_args a = REPLACE_ARGS;
     return sendrecv_blocking("MPI_Sendrecv_replace_c", &a, status);
 }
 
@@ -304,8 +302,7 @@ int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, in
                    int sendtag, void *recvbuf, int recvcount, MPI_Datatype recvtype, int source,
                    int recvtag, MPI_Comm comm, MPI_Request *request)
 {
-    struct sendrecv_args a = {sendbuf,   sendcount, sendtype, dest,    sendtag, recvbuf,
-                              recvcount, recvtype,  source,   recvtag, comm,    0};
+    struct sendrecv_args a = SENDRECV_ARGS;
     return sendrecv_nonblocking("MPI_Isendrecv", &a, request);
 }
 
@@ -314,8 +311,7 @@ int PMPI_Isendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
                      int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                      int source, int recvtag, MPI_Comm comm, MPI_Request *request)
 {
-    struct sendrecv_args a = {sendbuf,   sendcount, sendtype, dest,    sendtag, recvbuf,
-                              recvcount, recvtype,  source,   recvtag, comm,    0};
+    struct sendrecv_args a = SENDRECV_ARGS;
     return sendrecv_nonblocking("MPI_Isendrecv_c", &a, request);
 }
 
@@ -323,8 +319,7 @@ TN_API(Isendrecv_replace)
 int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
                            int source, int recvtag, MPI_Comm comm, MPI_Request *request)
 {
-    struct sendrecv_args a = {buf,   count,    datatype, dest,    sendtag, buf,
-                              count, datatype, source,   recvtag, comm,    1};
+    struct sendrecv_args a = REPLACE_ARGS;
     return sendrecv_nonblocking("MPI_Isendrecv_replace", &a, request);
 }
 
@@ -333,7 +328,6 @@ int PMPI_Isendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, 
                              int sendtag, int source, int recvtag, MPI_Comm comm,
                              MPI_Request *request)
 {
-    struct sendrecv_args a = {buf,   count,    datatype, dest,    sendtag, buf,
-                              count, datatype, source,   recvtag, comm,    1};
+    struct sendrecv_args a = REPLACE_ARGS;
     return sendrecv_nonblocking("MPI_Isendrecv_replace_c", &a, request);
 }

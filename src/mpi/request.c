@@ -697,59 +697,66 @@ static int count_to_int(MPI_Count n)
     return n > INT_MAX ? MPI_UNDEFINED : (int)n;
 }
 
+/* What Get_count (or, with elements, Get_elements) reports, in *n. */
+static int status_value(const char *fname, const MPI_Status *status, MPI_Datatype datatype,
+                        int elements, const void *count, MPI_Count *n)
+{
+    tn_datatype_t *dt;
+    int rc = get_check(fname, status, datatype, count, &dt);
+    if (!rc)
+        *n = elements ? tn_dtype_elements(dt, tn_status_get_count(status))
+                      : status_count(status, dt);
+    return rc;
+}
+
+/* The non-_c forms. */
+static int status_value_int(const char *fname, const MPI_Status *status, MPI_Datatype datatype,
+                            int elements, int *count)
+{
+    MPI_Count n;
+    int rc = status_value(fname, status, datatype, elements, count, &n);
+    if (rc)
+        return tn_err_raise(rc);
+    *count = count_to_int(n);
+    return MPI_SUCCESS;
+}
+
+/* The _c and _x forms. */
+static int status_value_count(const char *fname, const MPI_Status *status,
+                              MPI_Datatype datatype, int elements, MPI_Count *count)
+{
+    int rc = status_value(fname, status, datatype, elements, count, count);
+    return rc ? tn_err_raise(rc) : MPI_SUCCESS;
+}
+
 TN_API(Get_count)
 int PMPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count)
 {
-    tn_datatype_t *dt;
-    int rc = get_check("MPI_Get_count", status, datatype, count, &dt);
-    if (rc)
-        return tn_err_raise(rc);
-    *count = count_to_int(status_count(status, dt));
-    return MPI_SUCCESS;
+    return status_value_int("MPI_Get_count", status, datatype, 0, count);
 }
 
 TN_API(Get_count_c)
 int PMPI_Get_count_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
 {
-    tn_datatype_t *dt;
-    int rc = get_check("MPI_Get_count_c", status, datatype, count, &dt);
-    if (rc)
-        return tn_err_raise(rc);
-    *count = status_count(status, dt);
-    return MPI_SUCCESS;
+    return status_value_count("MPI_Get_count_c", status, datatype, 0, count);
 }
 
 TN_API(Get_elements)
 int PMPI_Get_elements(const MPI_Status *status, MPI_Datatype datatype, int *count)
 {
-    tn_datatype_t *dt;
-    int rc = get_check("MPI_Get_elements", status, datatype, count, &dt);
-    if (rc)
-        return tn_err_raise(rc);
-    *count = count_to_int(tn_dtype_elements(dt, tn_status_get_count(status)));
-    return MPI_SUCCESS;
+    return status_value_int("MPI_Get_elements", status, datatype, 1, count);
 }
 
 TN_API(Get_elements_c)
 int PMPI_Get_elements_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
 {
-    tn_datatype_t *dt;
-    int rc = get_check("MPI_Get_elements_c", status, datatype, count, &dt);
-    if (rc)
-        return tn_err_raise(rc);
-    *count = tn_dtype_elements(dt, tn_status_get_count(status));
-    return MPI_SUCCESS;
+    return status_value_count("MPI_Get_elements_c", status, datatype, 1, count);
 }
 
 TN_API(Get_elements_x)
 int PMPI_Get_elements_x(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
 {
-    tn_datatype_t *dt;
-    int rc = get_check("MPI_Get_elements_x", status, datatype, count, &dt);
-    if (rc)
-        return tn_err_raise(rc);
-    *count = tn_dtype_elements(dt, tn_status_get_count(status));
-    return MPI_SUCCESS;
+    return status_value_count("MPI_Get_elements_x", status, datatype, 1, count);
 }
 
 /* MPI_Status_set_elements*: count elements of datatype, stored as bytes. */

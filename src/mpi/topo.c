@@ -1,6 +1,7 @@
 /* MPI 4.1 §8: process topologies. */
 #include <stddef.h>
 #include "mpi/api.h"
+#include "mpi/args.h"
 #include "mpi/check.h"
 #include "core/topo.h"
 
@@ -36,16 +37,6 @@ static int intra(const char *fname, MPI_Comm comm, tn_comm_t **c, const void *ou
     return rc;
 }
 
-static int need(const char *fname, const char *argname, const void *p)
-{
-    return p ? MPI_SUCCESS : tn_err_set(MPI_ERR_ARG, "%s: %s is NULL", fname, argname);
-}
-
-static MPI_Comm handle_of(const tn_comm_t *n)
-{
-    return n ? n->handle : MPI_COMM_NULL;
-}
-
 TN_API(Cart_create)
 int PMPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int periods[],
                      int reorder, MPI_Comm *comm_cart)
@@ -57,7 +48,7 @@ int PMPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int p
         rc = tn_cart_create(fname, c, ndims, dims, periods, reorder, &n);
     if (rc)
         return tn_err_raise_comm(comm_old, rc);
-    *comm_cart = handle_of(n);
+    *comm_cart = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -69,12 +60,12 @@ int PMPI_Cart_sub(MPI_Comm comm, const int remain_dims[], MPI_Comm *newcomm)
     void *t;
     int rc = with_topo(fname, comm, MPI_CART, &c, &t);
     if (!rc)
-        rc = need(fname, "newcomm", newcomm);
+        rc = tn_mpi_need(fname, "newcomm", newcomm);
     if (!rc)
         rc = tn_cart_sub(fname, c, remain_dims, &n);
     if (rc)
         return tn_err_raise_comm(comm, rc);
-    *newcomm = handle_of(n);
+    *newcomm = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -86,7 +77,7 @@ int PMPI_Cartdim_get(MPI_Comm comm, int *ndims)
     void *t;
     int rc = with_topo(fname, comm, MPI_CART, &c, &t);
     if (!rc)
-        rc = need(fname, "ndims", ndims);
+        rc = tn_mpi_need(fname, "ndims", ndims);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     *ndims = ((tn_cart_t *)t)->ndims;
@@ -133,9 +124,9 @@ int PMPI_Cart_rank(MPI_Comm comm, const int coords[], int *rank)
     int rc = with_topo(fname, comm, MPI_CART, &c, &p);
     tn_cart_t *t = p;
     if (!rc)
-        rc = need(fname, "rank", rank);
+        rc = tn_mpi_need(fname, "rank", rank);
     if (!rc && t->ndims > 0)
-        rc = need(fname, "coords", coords);
+        rc = tn_mpi_need(fname, "coords", coords);
     for (int i = 0; !rc && i < t->ndims; i++)
         if (!t->periods[i] && (coords[i] < 0 || coords[i] >= t->dims[i]))
             rc = tn_err_set(MPI_ERR_ARG,
@@ -161,7 +152,7 @@ int PMPI_Cart_coords(MPI_Comm comm, int rank, int maxdims, int coords[])
     if (!rc)
         rc = check_maxdims(fname, maxdims, t);
     if (!rc && t->ndims > 0)
-        rc = need(fname, "coords", coords);
+        rc = tn_mpi_need(fname, "coords", coords);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     tn_cart_coords(t, rank, coords);
@@ -207,7 +198,7 @@ int PMPI_Cart_map(MPI_Comm comm, int ndims, const int dims[], const int periods[
     if (!rc && ndims < 0)
         rc = tn_err_set(MPI_ERR_DIMS, "%s: ndims = %d is negative", fname, ndims);
     if (!rc && ndims > 0)
-        rc = need(fname, "dims", dims);
+        rc = tn_mpi_need(fname, "dims", dims);
     for (int i = 0; !rc && i < ndims; i++) {
         if (dims[i] <= 0)
             rc = tn_err_set(MPI_ERR_DIMS, "%s: dims[%d] = %d; every dimension must be positive",
@@ -244,7 +235,7 @@ int PMPI_Graph_create(MPI_Comm comm_old, int nnodes, const int index[], const in
         rc = tn_graph_create(fname, c, nnodes, index, edges, reorder, &n);
     if (rc)
         return tn_err_raise_comm(comm_old, rc);
-    *comm_graph = handle_of(n);
+    *comm_graph = tn_mpi_comm_handle(n);
     return MPI_SUCCESS;
 }
 
@@ -331,7 +322,7 @@ int PMPI_Graph_neighbors_count(MPI_Comm comm, int rank, int *nneighbors)
     int first = 0, count = 0;
     int rc = graph_rank(fname, comm, rank, &t, &first, &count);
     if (!rc)
-        rc = need(fname, "nneighbors", nneighbors);
+        rc = tn_mpi_need(fname, "nneighbors", nneighbors);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     *nneighbors = count;
@@ -348,7 +339,7 @@ int PMPI_Graph_neighbors(MPI_Comm comm, int rank, int maxneighbors, int neighbor
     if (!rc && maxneighbors < 0)
         rc = tn_err_set(MPI_ERR_ARG, "%s: maxneighbors = %d is negative", fname, maxneighbors);
     if (!rc && maxneighbors > 0)
-        rc = need(fname, "neighbors", neighbors);
+        rc = tn_mpi_need(fname, "neighbors", neighbors);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     for (int i = 0; i < count && i < maxneighbors; i++)
@@ -365,7 +356,7 @@ int PMPI_Topo_test(MPI_Comm comm, int *status)
     if (!rc)
         rc = tn_check_comm(fname, comm, &c);
     if (!rc)
-        rc = need(fname, "status", status);
+        rc = tn_mpi_need(fname, "status", status);
     if (rc)
         return tn_err_raise_comm(comm, rc);
     *status = c->topo;
