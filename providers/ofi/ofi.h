@@ -48,7 +48,7 @@
 #define TN_OFI_MULTI_BUFS 4          /* FI_MULTI_RECV buffers posted */
 #define TN_OFI_MULTI_MIN (1u << 20)  /* and each at least this large */
 #define TN_OFI_MULTI_MSGS 32         /* or this many largest messages */
-#define TN_OFI_RX_BUFS 256           /* single-message buffers without FI_MULTI_RECV */
+#define TN_OFI_RX_BUFS 128           /* single-message buffers without FI_MULTI_RECV */
 #define TN_OFI_BYE_WAIT_MS 2000      /* close() waits at most this long for BYEs */
 #define TN_OFI_TRYWAIT_TRIES 4       /* fi_trywait refusals before progress reports work */
 
@@ -147,11 +147,21 @@ typedef struct tn_ofi_early {
     uint8_t msg[];
 } tn_ofi_early_t;
 
-/* Per-peer bits. */
-#define TN_OFI_PEER_SENT 0x1 /* we sent to it */
-#define TN_OFI_PEER_RCVD 0x2 /* it sent to us */
-#define TN_OFI_PEER_DONE 0x4 /* close need not wait for it (see above) */
+/* What an instance knows of one world rank. */
+#define TN_OFI_PEER_SENT 0x1  /* we sent to it */
+#define TN_OFI_PEER_RCVD 0x2  /* it sent to us */
+#define TN_OFI_PEER_DONE 0x4  /* close need not wait for it (see above) */
 #define TN_OFI_PEER_WANTS 0x8 /* its BYE asked for ours */
+typedef struct tn_ofi_peer {
+    fi_addr_t addr;         /* FI_ADDR_NOTAVAIL until inserted */
+    uint32_t tx_seq, rx_seq; /* next sequence number to send, to deliver */
+    int lost;               /* the error of a failed operation: it is unreachable */
+    uint8_t bits;           /* TN_OFI_PEER_* */
+    /* posts the provider refused (-FI_EAGAIN), in order; while there are
+     * any, later operations to this peer queue behind them */
+    tn_ofi_op_t *qhead, *qtail;
+    tn_ofi_early_t *early; /* by seq */
+} tn_ofi_peer_t;
 
 typedef struct tn_ofi {
     tn_tp_t base;
@@ -169,11 +179,8 @@ typedef struct tn_ofi {
     size_t iov_limit;
     size_t rma_max;    /* largest single fi_read/fi_write */
     uint64_t next_key; /* requested MR keys, without FI_MR_PROV_KEY */
-    /* by world rank: */
-    fi_addr_t *peers; /* FI_ADDR_NOTAVAIL until inserted */
-    uint8_t *peer_bits;
-    uint32_t *tx_seq, *rx_seq; /* next sequence number to send, to deliver */
-    tn_ofi_early_t **early;
+    tn_ofi_peer_t *peer; /* by world rank */
+    int *busy, nbusy;    /* the peers with queued operations */
     /* receive buffers */
     tn_ofi_rxbuf_t *rx;
     int nrx, multi;
@@ -183,16 +190,31 @@ typedef struct tn_ofi {
     tn_ofi_op_t *free_send, *free_rma;
     struct tn_tp_mr *free_mr;
     tn_ofi_block_t *blocks;
-    tn_ofi_op_t *q_head, **q_tail; /* posts the provider refused (-FI_EAGAIN), in order */
     size_t inflight;               /* posted sends, reads and writes not completed */
     int in_progress;
     int idle; /* progress calls in a row that found nothing */
 } tn_ofi_t;
 
+/* ofi_lib.c: libfabric's entry points that are functions (the rest of its API
+ * is inline), looked up at run time. */
+typedef struct tn_ofi_lib {
+    int (*getinfo)(uint32_t version, const char *node, const char *service, uint64_t flags,
+                   const struct fi_info *hints, struct fi_info **info);
+    void (*freeinfo)(struct fi_info *info);
+    struct fi_info *(*dupinfo)(const struct fi_info *info);
+    int (*fabric)(struct fi_fabric_attr *attr, struct fid_fabric **fabric, void *context);
+    const char *(*strerror)(int errnum);
+    uint32_t (*version)(void);
+} tn_ofi_lib_t;
+extern tn_ofi_lib_t tn_ofi_lib;
+/* Loads libfabric (once): 1, or 0; *why says which libfabric or why none
+ * (static text). */
+int tn_ofi_lib_load(const char **why);
+
 /* ofi_provider.c */
-/* Picks the libfabric provider: returns 1 and *info (free with fi_freeinfo),
- * or 0 with *info NULL; either way *why says what libfabric offers and what
- * was picked or why nothing was (static text). */
+/* Picks the libfabric provider: returns 1 and *info (free with
+ * tn_ofi_lib.freeinfo), or 0 with *info NULL; either way *why says what
+ * libfabric offers and what was picked or why nothing was (static text). */
 int tn_ofi_pick(struct fi_info **info, const char **why);
 
 /* ofi_ep.c */
@@ -203,7 +225,7 @@ int tn_ofi_addr(tn_tp_t *base, void *buf, size_t *len);
 int tn_ofi_peer_insert(tn_ofi_t *tp, int peer, fi_addr_t *out);
 static inline int tn_ofi_peer(tn_ofi_t *tp, int peer, fi_addr_t *out)
 {
-    fi_addr_t a = tp->peers[peer];
+    fi_addr_t a = tp->peer[peer].addr;
     if (__builtin_expect(a != FI_ADDR_NOTAVAIL, 1)) {
         *out = a;
         return 0;
@@ -230,9 +252,12 @@ int tn_ofi_rx_done(tn_ofi_t *tp, tn_ofi_rxbuf_t *rx, const struct fi_cq_data_ent
 void tn_ofi_early_free(tn_ofi_t *tp);
 int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status);
 /* Posts op (send, read or write), or queues it behind earlier refused posts
- * or when the provider refuses it now. */
+ * to its peer or when the provider refuses it now; fails for a lost peer. */
 int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op);
-/* Posts queued operations until the provider refuses; returns an error code or 0. */
+/* An operation to peer failed with code: later ones fail at once. */
+void tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code);
+/* Posts queued operations until the provider refuses them; returns an error
+ * code or 0. */
 int tn_ofi_queue_drain(tn_ofi_t *tp);
 /* An operation context from the free lists: with a staging buffer for sends
  * (send != 0), without for reads and writes. */

@@ -18,7 +18,7 @@ int tn_ofi_error(tn_ofi_t *tp, const char *what, int peer, int fi_err, const cha
     if (peer >= 0)
         snprintf(who, sizeof(who), " rank %d", peer);
     return tn_err_set(MPI_ERR_OTHER, "ofi provider (libfabric %s), rank %d: %s%s failed: %s%s%s%s",
-                      tp->prov, tp->params.rank, what, who, fi_strerror(fi_err), more ? " (" : "",
+                      tp->prov, tp->params.rank, what, who, tn_ofi_lib.strerror(fi_err), more ? " (" : "",
                       more ? detail : "", more ? ")" : "");
 }
 
@@ -113,7 +113,10 @@ static int limits(tn_ofi_t *tp)
     if (tp->iov_limit < 1)
         tp->iov_limit = 1;
     tp->rma_max = max;
-    tp->multi = (info->caps & FI_MULTI_RECV) != 0;
+    /* FI_MULTI_RECV only where completions come in order: with out-of-order
+     * completions a buffer can be released while a message sent before the
+     * last one in it is still landing (tcp;ofi_rxm 1.17 then overwrites it). */
+    tp->multi = (info->caps & FI_MULTI_RECV) && (info->rx_attr->comp_order & FI_ORDER_STRICT);
     return MPI_SUCCESS;
 }
 
@@ -155,7 +158,7 @@ int tn_ofi_ep_open(tn_ofi_t *tp)
 
     if ((rc = limits(tp)) != MPI_SUCCESS)
         return rc;
-    if ((rc = fi_fabric(info->fabric_attr, &tp->fabric, NULL))) {
+    if ((rc = tn_ofi_lib.fabric(info->fabric_attr, &tp->fabric, NULL))) {
         rc = tn_ofi_error(tp, "fi_fabric", -1, -rc, NULL);
         goto fail;
     }
@@ -274,7 +277,7 @@ int tn_ofi_peer_insert(tn_ofi_t *tp, int peer, fi_addr_t *out)
     if (rc != 1)
         return tn_ofi_error(tp, "inserting the address of", peer, rc < 0 ? -rc : FI_EINVAL,
                             NULL);
-    tp->peers[peer] = fa;
+    tp->peer[peer].addr = fa;
     *out = fa;
     return MPI_SUCCESS;
 }

@@ -7,8 +7,11 @@
  * completion wanted, FI_MR_LOCAL, too many iovecs) is copied after them and
  * the send completes at once, a larger one is sent from the caller's iovecs
  * and completes with the provider's completion. A post the provider refuses
- * (-FI_EAGAIN) waits in a FIFO queue, which later sends join while it is not
- * empty, so order per peer holds; progress retries it.
+ * (-FI_EAGAIN) waits in its peer's queue, which later sends to that peer
+ * join while it is not empty, so order per peer holds; progress retries it.
+ * Once an operation to a peer has failed, the peer is lost: what is queued
+ * for it and what comes later fails with that error (libfabric may otherwise
+ * refuse sends to a dead peer forever, tcp;ofi_rxm 1.17 does).
  *
  * Receiving: messages land in pre-posted buffers and are delivered straight
  * from there, unless one sent before has not completed yet (see ofi.h); a
@@ -139,9 +142,19 @@ static int finish(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
                                        : tn_ofi_rma_done(tp, op, status);
 }
 
+void tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code)
+{
+    if (!tp->peer[peer].lost)
+        tp->peer[peer].lost = code;
+}
+
 int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op)
 {
-    if (!tp->q_head) {
+    tn_ofi_peer_t *p = &tp->peer[op->peer];
+
+    if (p->lost)
+        return p->lost;
+    if (!p->qhead) {
         ssize_t r = post(tp, op);
         if (r == 0) {
             tp->inflight++;
@@ -149,33 +162,57 @@ int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op)
         }
         if (r != -FI_EAGAIN)
             return tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL);
+        tp->busy[tp->nbusy++] = op->peer;
+        p->qhead = op;
+    } else {
+        p->qtail->next = op;
     }
     op->next = NULL;
-    *tp->q_tail = op;
-    tp->q_tail = &op->next;
+    p->qtail = op;
+    return MPI_SUCCESS;
+}
+
+/* Posts peer's queued operations until the provider refuses one; those to a
+ * lost peer fail. */
+static int drain_peer(tn_ofi_t *tp, tn_ofi_peer_t *p)
+{
+    tn_ofi_op_t *op;
+
+    while ((op = p->qhead)) {
+        ssize_t r = p->lost ? 0 : post(tp, op);
+        int rc;
+
+        if (r == -FI_EAGAIN)
+            return MPI_SUCCESS;
+        p->qhead = op->next;
+        tp->inflight++;
+        if (r == 0 && !p->lost)
+            continue;
+        rc = finish(tp, op,
+                    p->lost ? p->lost : tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL));
+        if (rc != MPI_SUCCESS)
+            return rc;
+    }
     return MPI_SUCCESS;
 }
 
 int tn_ofi_queue_drain(tn_ofi_t *tp)
 {
-    tn_ofi_op_t *op;
+    int err = MPI_SUCCESS;
 
-    while ((op = tp->q_head)) {
-        ssize_t r = post(tp, op);
-        int rc;
+    /* callbacks may queue more meanwhile, for these peers or others */
+    for (int i = 0; i < tp->nbusy;) {
+        tn_ofi_peer_t *p = &tp->peer[tp->busy[i]];
+        int rc = drain_peer(tp, p);
 
-        if (r == -FI_EAGAIN)
-            return MPI_SUCCESS;
-        if (!(tp->q_head = op->next))
-            tp->q_tail = &tp->q_head;
-        tp->inflight++;
-        if (r == 0)
-            continue;
-        rc = finish(tp, op, tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL));
-        if (rc != MPI_SUCCESS)
-            return rc;
+        if (rc != MPI_SUCCESS && err == MPI_SUCCESS)
+            err = rc;
+        if (p->qhead)
+            i++;
+        else
+            tp->busy[i] = tp->busy[--tp->nbusy];
     }
-    return MPI_SUCCESS;
+    return err;
 }
 
 int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
@@ -183,8 +220,10 @@ int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
     tn_tp_completion_t *comp = op->comp;
 
     tp->inflight--;
+    if (status != MPI_SUCCESS)
+        tn_ofi_peer_lost(tp, op->peer, status);
     if (op->bye && (status != MPI_SUCCESS || (op->flags & FI_DELIVERY_COMPLETE)))
-        tp->peer_bits[op->peer] |= TN_OFI_PEER_DONE;
+        tp->peer[op->peer].bits |= TN_OFI_PEER_DONE;
     tn_ofi_op_put(tp, op);
     if (!comp)
         return status; /* nobody else to tell: progress reports it */
@@ -262,14 +301,16 @@ int tn_ofi_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
                           peer, dlen, tp->base.eager_max);
     if ((rc = tn_ofi_peer(tp, peer, &dest)) != MPI_SUCCESS)
         return rc;
-    tp->peer_bits[peer] |= TN_OFI_PEER_SENT;
+    if (__builtin_expect(tp->peer[peer].lost != 0, 0))
+        return tp->peer[peer].lost;
+    tp->peer[peer].bits |= TN_OFI_PEER_SENT;
     tn_ofi_wire_t w = {.cookie = tp->cookie,
                        .src = tp->params.rank,
-                       .seq = tp->tx_seq[peer]++,
+                       .seq = tp->peer[peer].tx_seq++,
                        .hdr_len = (uint16_t)hdr_len,
                        .am_id = (uint8_t)am_id};
     total = sizeof(w) + hdr_len + dlen;
-    if (total <= tp->inject_max && !tp->q_head) {
+    if (total <= tp->inject_max && !tp->peer[peer].qhead) {
         uint8_t buf[TN_OFI_INJECT_MAX];
         ssize_t r;
 
@@ -298,7 +339,7 @@ int tn_ofi_send_bye(tn_ofi_t *tp, int peer)
     if ((rc = tn_ofi_peer(tp, peer, &dest)) != MPI_SUCCESS ||
         (rc = tn_ofi_op_get(tp, 1, &op)) != MPI_SUCCESS)
         return rc;
-    w.seq = tp->tx_seq[peer]++;
+    w.seq = tp->peer[peer].tx_seq++;
     memcpy(op->buf, &w, sizeof(w));
     op->peer = peer;
     op->dest = dest;
@@ -357,9 +398,9 @@ static void dispatch(tn_ofi_t *tp, const tn_ofi_wire_t *w, const uint8_t *msg, s
     uint64_t aligned[TN_OFI_HDR_MAX / sizeof(uint64_t)];
     const void *hdr = msg + sizeof(*w);
 
-    tp->rx_seq[w->src]++;
+    tp->peer[w->src].rx_seq++;
     if (w->am_id == TN_OFI_AM_BYE) {
-        tp->peer_bits[w->src] |=
+        tp->peer[w->src].bits |=
             TN_OFI_PEER_DONE | (w->flags & TN_OFI_WIRE_WANT_BYE ? TN_OFI_PEER_WANTS : 0);
         return;
     }
@@ -375,7 +416,7 @@ static void dispatch(tn_ofi_t *tp, const tn_ofi_wire_t *w, const uint8_t *msg, s
 /* Keeps a copy of a message that arrived before earlier ones from its sender. */
 static int keep_early(tn_ofi_t *tp, const tn_ofi_wire_t *w, const uint8_t *msg, size_t len)
 {
-    tn_ofi_early_t *e = malloc(sizeof(*e) + len), **at = &tp->early[w->src];
+    tn_ofi_early_t *e = malloc(sizeof(*e) + len), **at = &tp->peer[w->src].early;
 
     if (!e)
         return TN_ERR_SETMEM("ofi provider: a message received out of order");
@@ -395,6 +436,7 @@ static int deliver(tn_ofi_t *tp, const uint8_t *msg, size_t len)
 {
     const char *why = NULL;
     tn_ofi_early_t *e;
+    tn_ofi_peer_t *p;
     tn_ofi_wire_t w;
 
     if (len >= sizeof(w))
@@ -409,7 +451,7 @@ static int deliver(tn_ofi_t *tp, const uint8_t *msg, size_t len)
     else if (w.am_id != TN_OFI_AM_BYE &&
              (w.am_id >= TN_AM_MAX || !tp->params.handlers[w.am_id].deliver))
         why = "no handler for its active-message id";
-    else if ((int32_t)(w.seq - tp->rx_seq[w.src]) < 0)
+    else if ((int32_t)(w.seq - tp->peer[w.src].rx_seq) < 0)
         why = "a sequence number already delivered";
     if (why) {
         if (tn_config.debug)
@@ -417,12 +459,13 @@ static int deliver(tn_ofi_t *tp, const uint8_t *msg, size_t len)
                     tp->params.rank, len, why);
         return MPI_SUCCESS;
     }
-    tp->peer_bits[w.src] |= TN_OFI_PEER_RCVD;
-    if (__builtin_expect(w.seq != tp->rx_seq[w.src], 0))
+    p = &tp->peer[w.src];
+    p->bits |= TN_OFI_PEER_RCVD;
+    if (__builtin_expect(w.seq != p->rx_seq, 0))
         return keep_early(tp, &w, msg, len);
     dispatch(tp, &w, msg, len);
-    while ((e = tp->early[w.src]) && e->seq == tp->rx_seq[w.src]) {
-        tp->early[w.src] = e->next;
+    while ((e = p->early) && e->seq == p->rx_seq) {
+        p->early = e->next;
         memcpy(&w, e->msg, sizeof(w));
         dispatch(tp, &w, e->msg, e->len);
         free(e);
@@ -433,9 +476,9 @@ static int deliver(tn_ofi_t *tp, const uint8_t *msg, size_t len)
 void tn_ofi_early_free(tn_ofi_t *tp)
 {
     for (int r = 0; r < tp->params.size; r++)
-        while (tp->early[r]) {
-            tn_ofi_early_t *e = tp->early[r];
-            tp->early[r] = e->next;
+        while (tp->peer[r].early) {
+            tn_ofi_early_t *e = tp->peer[r].early;
+            tp->peer[r].early = e->next;
             free(e);
         }
 }

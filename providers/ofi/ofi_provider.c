@@ -7,6 +7,7 @@
  * been idle as long as the progress engine spins (tn_config.spin_count), each
  * idle call asks fi_trywait() and reports work instead of idleness while it
  * refuses. */
+#include <glob.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ static const char *forced_by(void)
 
 static struct fi_info *hints_make(void)
 {
-    struct fi_info *h = fi_allocinfo();
+    struct fi_info *h = tn_ofi_lib.dupinfo(NULL);
 
     if (!h)
         return NULL;
@@ -79,7 +80,7 @@ static struct fi_info *hints_make(void)
         FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY | FI_MR_ENDPOINT;
     h->domain_attr->threading = FI_THREAD_DOMAIN;
     if (tn_config.ofi_provider && !(h->fabric_attr->prov_name = strdup(tn_config.ofi_provider))) {
-        fi_freeinfo(h);
+        tn_ofi_lib.freeinfo(h);
         return NULL;
     }
     return h;
@@ -99,49 +100,80 @@ static void names_append(char *buf, size_t size, const struct fi_info *list)
     }
 }
 
+/* Whether this machine has devices that libfabric providers other than the
+ * covered ones drive: RDMA devices (verbs, efa, usnic, psm3, soft-RoCE too),
+ * Omni-Path (psm2, opx), Slingshot (cxi). */
+static int fabric_hardware(void)
+{
+    static const char *const devices[] = {"/sys/class/infiniband/*", "/dev/hfi1_*", "/dev/cxi*"};
+
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        glob_t g;
+        int found = glob(devices[i], 0, NULL, &g) == 0 && g.gl_pathc > 0;
+        globfree(&g);
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
 int tn_ofi_pick(struct fi_info **out, const char **why)
 {
     static char text[512];
-    struct fi_info *hints = hints_make(), *list = NULL, *pick = NULL;
-    const char *forced = forced_by();
+    const char *forced = forced_by(), *lib;
+    struct fi_info *hints, *list = NULL, *pick = NULL;
     int rc;
 
     *out = NULL;
     *why = text;
-    if (!hints) {
+    /* Without such devices libfabric offers only covered providers: it is not
+     * even loaded (see ofi_lib.c). */
+    if (!forced && !fabric_hardware()) {
+        snprintf(text, sizeof(text),
+                 "no RDMA or fabric devices here (/sys/class/infiniband, /dev/hfi1_*, "
+                 "/dev/cxi*), so libfabric could offer only sockets and shared memory, which "
+                 "Tern's own tcp and shm providers serve at least as well (TERN_OFI_PROVIDER, "
+                 "FI_PROVIDER or TERN_TRANSPORTS=ofi makes Tern ask libfabric anyway)");
+        return 0;
+    }
+    if (!tn_ofi_lib_load(&lib)) {
+        snprintf(text, sizeof(text), "%s", lib);
+        return 0;
+    }
+    if (!(hints = hints_make())) {
         snprintf(text, sizeof(text), "out of memory");
         return 0;
     }
-    rc = fi_getinfo(FI_VERSION(1, 10), NULL, NULL, 0, hints, &list);
-    fi_freeinfo(hints);
+    rc = tn_ofi_lib.getinfo(FI_VERSION(1, 10), NULL, NULL, 0, hints, &list);
+    tn_ofi_lib.freeinfo(hints);
     if (rc || !list) {
         snprintf(text, sizeof(text),
-                 "libfabric %s offers no provider with reliable datagrams, messages, RMA reads "
-                 "and in-order sends here%s%s%s (fi_getinfo: %s)",
-                 fi_tostr(&(uint32_t){fi_version()}, FI_TYPE_VERSION),
-                 tn_config.ofi_provider ? " named '" : "",
+                 "%s offers no provider with reliable datagrams, messages, RMA reads and "
+                 "in-order sends here%s%s%s (fi_getinfo: %s)",
+                 lib, tn_config.ofi_provider ? " named '" : "",
                  tn_config.ofi_provider ? tn_config.ofi_provider : "",
-                 tn_config.ofi_provider ? "'" : "", fi_strerror(rc ? -rc : FI_ENODATA));
+                 tn_config.ofi_provider ? "'" : "",
+                 tn_ofi_lib.strerror(rc ? -rc : FI_ENODATA));
         return 0;
     }
     for (struct fi_info *i = list; i && !pick; i = i->next)
         if (forced || covered_index(i->fabric_attr->prov_name) < 0)
             pick = i;
     if (!pick) {
-        snprintf(text, sizeof(text), "libfabric offers only ");
+        snprintf(text, sizeof(text), "%s offers only ", lib);
         names_append(text, sizeof(text), list);
         snprintf(text + strlen(text), sizeof(text) - strlen(text),
                  " here, which Tern's own tcp and shm providers serve at least as well "
                  "(TERN_OFI_PROVIDER, FI_PROVIDER or TERN_TRANSPORTS=ofi forces one)");
-        fi_freeinfo(list);
+        tn_ofi_lib.freeinfo(list);
         return 0;
     }
-    snprintf(text, sizeof(text), "libfabric %s on %s%s%s%s; offered: ",
+    snprintf(text, sizeof(text), "%s: %s on %s%s%s%s; offered: ", lib,
              pick->fabric_attr->prov_name, pick->domain_attr->name,
              forced ? " (asked for by " : "", forced ? forced : "", forced ? ")" : "");
     names_append(text, sizeof(text), list);
-    *out = fi_dupinfo(pick);
-    fi_freeinfo(list);
+    *out = tn_ofi_lib.dupinfo(pick);
+    tn_ofi_lib.freeinfo(list);
     if (!*out) {
         snprintf(text, sizeof(text), "out of memory");
         return 0;
@@ -154,7 +186,8 @@ static int ofi_probe(const char **why)
     struct fi_info *info;
     int ok = tn_ofi_pick(&info, why);
 
-    fi_freeinfo(info);
+    if (ok)
+        tn_ofi_lib.freeinfo(info);
     return ok;
 }
 
@@ -185,22 +218,18 @@ static int ofi_open(const tn_tp_params_t *params, tn_tp_t **out)
         rc = TN_ERR_SETMEM("ofi provider: open");
         goto fail_info;
     }
-    tp->peers = malloc((size_t)params->size * sizeof(*tp->peers));
-    tp->peer_bits = calloc((size_t)params->size, 1);
-    tp->tx_seq = calloc((size_t)params->size, sizeof(*tp->tx_seq));
-    tp->rx_seq = calloc((size_t)params->size, sizeof(*tp->rx_seq));
-    tp->early = calloc((size_t)params->size, sizeof(*tp->early));
-    if (!tp->peers || !tp->peer_bits || !tp->tx_seq || !tp->rx_seq || !tp->early) {
+    tp->peer = calloc((size_t)params->size, sizeof(*tp->peer));
+    tp->busy = malloc((size_t)params->size * sizeof(*tp->busy));
+    if (!tp->peer || !tp->busy) {
         rc = TN_ERR_SETMEM("ofi provider: open");
         goto fail_tp;
     }
     for (int r = 0; r < params->size; r++)
-        tp->peers[r] = FI_ADDR_NOTAVAIL;
+        tp->peer[r].addr = FI_ADDR_NOTAVAIL;
     tp->params = *params;
     tp->info = info;
     tp->prov = info->fabric_attr->prov_name;
     tp->cookie = cookie_of(params->job_key, params->job_key_len);
-    tp->q_tail = &tp->q_head;
     tp->base.ops = &tn_ofi_ops;
     tp->base.hdr_max = TN_OFI_HDR_MAX;
     tp->base.eager_max = tn_config.ofi_eager_max;
@@ -220,14 +249,11 @@ static int ofi_open(const tn_tp_params_t *params, tn_tp_t **out)
     *out = &tp->base;
     return MPI_SUCCESS;
 fail_tp:
-    free(tp->early);
-    free(tp->rx_seq);
-    free(tp->tx_seq);
-    free(tp->peer_bits);
-    free(tp->peers);
+    free(tp->busy);
+    free(tp->peer);
     free(tp);
 fail_info:
-    fi_freeinfo(info);
+    tn_ofi_lib.freeinfo(info);
     return rc;
 }
 
@@ -262,9 +288,12 @@ static int complete_error(tn_ofi_t *tp)
         return tn_ofi_error(tp, "reading an error completion", -1, (int)-n, NULL);
     if (err.prov_errno)
         fi_cq_strerror(tp->cq, err.prov_errno, err.err_data, detail, sizeof(detail));
+    if (err.err < 0) /* shm (1.17) reports some negated */
+        err.err = -err.err;
     ctx = err.op_context;
-    if (!ctx)
-        return tn_ofi_error(tp, "an operation", -1, err.err, detail);
+    if (!ctx) /* shm (1.17) loses the context of a failed read */
+        return tn_ofi_error(tp, "an operation (the provider does not say which)", -1, err.err,
+                            detail);
     switch (ctx->kind) {
     case TN_OFI_RECV:
         if (err.err == FI_ECANCELED) /* the endpoint is closing */
@@ -346,11 +375,11 @@ static int idle(tn_ofi_t *tp, int *events)
  * exchanged messages with this rank is done with (see ofi.h). */
 static int bye_done(const tn_ofi_t *tp)
 {
-    if (tp->q_head || tp->inflight)
+    if (tp->nbusy || tp->inflight)
         return 0;
     for (int r = 0; r < tp->params.size; r++)
-        if ((tp->peer_bits[r] & (TN_OFI_PEER_SENT | TN_OFI_PEER_RCVD)) &&
-            !(tp->peer_bits[r] & TN_OFI_PEER_DONE))
+        if ((tp->peer[r].bits & (TN_OFI_PEER_SENT | TN_OFI_PEER_RCVD)) &&
+            !(tp->peer[r].bits & TN_OFI_PEER_DONE))
             return 0;
     return 1;
 }
@@ -371,15 +400,15 @@ static void bye(tn_ofi_t *tp)
 
     cq_poll(tp, &events); /* BYEs already here spare ours */
     for (int r = 0; r < tp->params.size; r++) {
-        uint8_t b = tp->peer_bits[r];
+        uint8_t b = tp->peer[r].bits;
         if ((b & (TN_OFI_PEER_SENT | TN_OFI_PEER_RCVD)) &&
             (!(b & TN_OFI_PEER_DONE) || (b & TN_OFI_PEER_WANTS)) &&
             tn_ofi_send_bye(tp, r) != MPI_SUCCESS)
-            tp->peer_bits[r] |= TN_OFI_PEER_DONE;
+            tp->peer[r].bits |= TN_OFI_PEER_DONE;
     }
     while (!bye_done(tp) && now_ms() < deadline) {
         events = 0;
-        if (tp->q_head)
+        if (tp->nbusy)
             tn_ofi_queue_drain(tp);
         cq_poll(tp, &events);
         if (!events)
@@ -398,12 +427,9 @@ static void ofi_close(tn_tp_t *base)
     bye(tp);
     tn_ofi_ep_close(tp);
     tn_ofi_early_free(tp);
-    fi_freeinfo(tp->info);
-    free(tp->early);
-    free(tp->rx_seq);
-    free(tp->tx_seq);
-    free(tp->peer_bits);
-    free(tp->peers);
+    tn_ofi_lib.freeinfo(tp->info);
+    free(tp->busy);
+    free(tp->peer);
     free(tp);
 }
 
@@ -415,11 +441,11 @@ static int ofi_progress(tn_tp_t *base)
     if (tp->in_progress) /* from inside a handler: the outer call goes on */
         return 0;
     tp->in_progress = 1;
-    if (tp->q_head)
+    if (tp->nbusy)
         rc = tn_ofi_queue_drain(tp);
     if (rc == MPI_SUCCESS)
         rc = cq_poll(tp, &events);
-    if (rc == MPI_SUCCESS && tp->q_head && events) /* completions made room */
+    if (rc == MPI_SUCCESS && tp->nbusy && events) /* completions made room */
         rc = tn_ofi_queue_drain(tp);
     if (rc == MPI_SUCCESS && tp->nrx_unposted)
         rc = tn_ofi_rx_post_all(tp);
@@ -435,7 +461,7 @@ static int ofi_flush(tn_tp_t *base)
 {
     const tn_ofi_t *tp = (const tn_ofi_t *)base;
 
-    return !tp->q_head && tp->inflight == 0;
+    return !tp->nbusy && tp->inflight == 0;
 }
 
 const tn_transport_ops_t tn_ofi_ops = {

@@ -110,8 +110,11 @@ int tn_ofi_rma_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
     tn_tp_completion_t *comp;
 
     tp->inflight--;
-    if (status != MPI_SUCCESS && p->u.rma.status == MPI_SUCCESS)
-        p->u.rma.status = status;
+    if (status != MPI_SUCCESS) {
+        tn_ofi_peer_lost(tp, op->peer, status);
+        if (p->u.rma.status == MPI_SUCCESS)
+            p->u.rma.status = status;
+    }
     if (op != p)
         tn_ofi_op_put(tp, op);
     if (--p->u.rma.pending)

@@ -6,7 +6,7 @@
  * rank to map it. Layout (offsets from the start; n = local ranks):
  *
  *   tn_shm_seg_t                 magic, sizes, start-up counters
- *   tn_shm_ctl_t[n]              per rank: sleeping flag, pid, wake-up socket
+ *   tn_shm_ctl_t[n]              per rank: sleeping flag, pid, socket name
  *   tn_shm_ring_ctl_t[n(n-1)]    per ordered pair: the consumer's head
  *   ring data[n(n-1)]            per ordered pair: ring_bytes (a power of two)
  *
@@ -18,29 +18,31 @@
  *   hdr     hdr_len bytes
  *   data    data_len bytes
  *
- * A record is ready when word0, stored last with release semantics, is non-zero.
+ * A record is ready when word0, stored last (release or stronger), is non-zero.
  * The consumer never clears anything: before publishing a record the producer
  * zeroes the word0 that follows it, so the consumer always finds either zero
  * or a published record at its head. Space is reserved against the head the
  * consumer publishes (release) once it is done with the bytes.
  *
- * Messages whose payload does not fit one record (rendezvous-stream data when
- * cross-memory attach is off, or big injects) go as a FIRST record followed by
- * CONT records; a sender never interleaves another message to the same peer.
+ * Messages whose payload does not fit one record (rendezvous-stream data, big
+ * injects) go as a FIRST record followed by CONT records, copied in and out
+ * by the two ranks at once; a sender never interleaves another message to the
+ * same peer.
+ * Ordinary records leave one line free for a WAKE record: a sender that is
+ * about to sleep with sends queued behind a full ring writes one, and the
+ * consumer, once it gets there (everything before it is consumed), wakes the
+ * sender. This keeps every check of the fast path off the consumer's side.
  *
  * Waking: a rank that is about to sleep sets its ctl's sleeping flag and looks
  * at its rings once more; a sender, after publishing (a sequentially
  * consistent exchange), reads the flag and, if it was set and it is the one
- * that clears it, sends a datagram to the rank's wake-up socket (an abstract
- * AF_UNIX name, so nothing is left on any file system), which is the wait fd.
+ * that clears it, writes the rank's eventfd (its wait fd; see shm_wake.c).
  * Senders pay that system call only when the receiver may be asleep. */
 #ifndef TN_SHM_H
 #define TN_SHM_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include "transport/transport.h"
 
 #define TN_SHM_MAGIC 0x314d4853204e5254ull /* "TRN SHM1" */
@@ -58,7 +60,7 @@
 #define TN_SHM_ATTACH_WAIT_S 120 /* start() gives up on local ranks that never map */
 #define TN_SHM_PROBE_MAGIC 0x65626f7270616d63ull
 
-enum tn_shm_rec_type { TN_SHM_MSG = 1, TN_SHM_FIRST, TN_SHM_CONT, TN_SHM_PAD };
+enum tn_shm_rec_type { TN_SHM_MSG = 1, TN_SHM_FIRST, TN_SHM_CONT, TN_SHM_PAD, TN_SHM_WAKE };
 
 typedef struct tn_shm_seg {
     uint64_t magic;
@@ -66,15 +68,16 @@ typedef struct tn_shm_seg {
     uint32_t nlocal;
     uint64_t seg_bytes;
     uint64_t ring_bytes;
-    uint32_t attached; /* ranks that mapped the segment (atomic) */
-    uint32_t probed;   /* ranks done with the cross-memory-attach probe (atomic) */
-    uint32_t cma_fail; /* ranks that can not or may not use it (atomic) */
+    uint32_t attached;  /* ranks that mapped the segment (atomic) */
+    uint32_t checked;   /* ranks done with the checks below (atomic) */
+    uint32_t cma_fail;  /* ranks that can not or may not use cross-memory attach */
+    uint32_t wake_fail; /* ranks that did not get every peer's eventfd */
 } tn_shm_seg_t;
 
 typedef struct tn_shm_ctl {
     uint32_t sleeping;   /* atomic; 1: may be asleep, wake it */
     int32_t pid;
-    uint64_t wake_id;    /* names the wake-up socket */
+    uint64_t wake_id;    /* names its socket for the eventfd exchange */
     uint64_t probe_addr; /* a word of TN_SHM_PROBE_MAGIC ^ local index, in its memory */
     unsigned char pad[TN_SHM_CTL_BYTES - 24];
 } tn_shm_ctl_t;
@@ -129,8 +132,8 @@ typedef struct tn_shm_tx {
     uint64_t head_seen; /* *head when last read */
     uint32_t *sleeping; /* the consumer's flag */
     tn_shm_send_t *q, **qtail;
-    struct sockaddr_un wake; /* the consumer's wake-up socket */
-    socklen_t wake_len;
+    int wake_asked;     /* a WAKE record is in the ring and nothing since */
+    int wake_fd;        /* the consumer's eventfd, or -1 */
 } tn_shm_tx_t;
 
 /* One local peer → this rank, with a multi-record message in progress. */
@@ -138,7 +141,6 @@ typedef struct tn_shm_rx {
     unsigned char *data;
     uint64_t *head_pub;
     uint64_t head, published;
-    int active;
     unsigned am_id;
     size_t hdr_len;
     uint64_t total, got;
@@ -172,12 +174,15 @@ typedef struct tn_shm {
     int started;
     int in_progress;
     /* waiting */
-    int wake_fd;
+    int wake_fd;         /* our eventfd: the wait fd */
+    int sock_fd;         /* bound to wake_id until the eventfds are exchanged */
     uint64_t wake_id;
     int armed;           /* our sleeping flag was set and not yet taken back */
     unsigned idle;       /* progress calls in a row that found nothing */
     /* cross-memory attach */
     uint64_t probe_word;
+    int cma_err;         /* why our probe failed (errno value), or 0 */
+    int cma_ok;          /* every local rank can read the others: get() works */
     tn_tp_completion_t **done; /* finished gets, completed by progress() */
     size_t ndone, done_cap;
 } tn_shm_t;
@@ -192,6 +197,9 @@ static inline size_t tn_shm_rec_len(size_t hdr_len, size_t data_len)
 {
     return tn_shm_align(TN_SHM_REC_HDR + hdr_len + data_len, TN_SHM_LINE);
 }
+
+/* Calls between the provider's files stay inside the library (no PLT). */
+#pragma GCC visibility push(hidden)
 
 /* shm_segment.c */
 /* Ring size and segment size for n local ranks. */
@@ -212,31 +220,39 @@ void tn_shm_seg_release(tn_shm_t *s);
 /* shm_ring.c */
 int tn_shm_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, size_t hdr_len,
                    const struct iovec *iov, int iovcnt, tn_tp_completion_t *comp);
-/* Moves queued sends into the rings; returns completions run. */
+/* Moves queued sends into the rings; returns records written. */
 int tn_shm_tx_drain(tn_shm_t *s);
-/* Takes what peer l's ring holds; returns messages delivered or -code. */
-int tn_shm_rx_poll(tn_shm_t *s, int l);
+/* Takes what the rings from every peer hold; returns records taken or -code. */
+int tn_shm_ring_poll(tn_shm_t *s);
 /* Is anything waiting in a ring for us? */
 int tn_shm_rx_ready(tn_shm_t *s);
+/* Before sleeping: asks the consumer of every ring we wait on to wake us. */
+void tn_shm_tx_ask_wake(tn_shm_t *s);
 /* Frees queued sends (without their callbacks) and partial receives. */
 void tn_shm_ring_free(tn_shm_t *s);
 
 /* shm_wake.c */
+/* In open(): our eventfd, and the socket that hands it to the peers. */
 int tn_shm_wake_open(tn_shm_t *s);
-/* Resolves peer l's wake-up address from its ctl. */
-void tn_shm_wake_peer(tn_shm_t *s, int l);
+/* Once every local rank has mapped the segment: exchanges eventfds. A
+ * failure is counted in the segment, not returned. */
+void tn_shm_wake_start(tn_shm_t *s);
+/* After the checks: if any local rank failed the exchange, none sleeps. */
+void tn_shm_wake_decide(tn_shm_t *s);
 /* Clears tx's consumer's sleeping flag and, if it was set, wakes it. */
-void tn_shm_wake_send(tn_shm_t *s, tn_shm_tx_t *tx);
+void tn_shm_wake_send(tn_shm_tx_t *tx);
+/* Wakes tx's consumer unconditionally (it asked with a WAKE record). */
+void tn_shm_wake_peer(tn_shm_tx_t *tx);
 /* After publishing to tx (a sequentially consistent store): wakes the
  * consumer if it may be asleep. */
-static inline void tn_shm_wake_check(tn_shm_t *s, tn_shm_tx_t *tx)
+static inline void tn_shm_wake_check(tn_shm_tx_t *tx)
 {
     if (__builtin_expect(__atomic_load_n(tx->sleeping, __ATOMIC_SEQ_CST) != 0, 0))
-        tn_shm_wake_send(s, tx);
+        tn_shm_wake_send(tx);
 }
-/* progress() found work: stop counting idle calls, take the flag back. */
+/* progress() found work after idle calls: take the sleeping flag back. */
 void tn_shm_wake_busy(tn_shm_t *s);
-/* progress() found nothing: after tn_config.spin_count such calls, sets the
+/* progress() found nothing tn_config.spin_count times in a row: sets the
  * sleeping flag. Returns 1 when a ring turned out not to be empty after all. */
 int tn_shm_wake_idle(tn_shm_t *s);
 void tn_shm_wake_close(tn_shm_t *s);
@@ -245,9 +261,12 @@ void tn_shm_wake_close(tn_shm_t *s);
 /* Before this rank counts itself in: lets local peers read its memory and
  * fills in its probe word. */
 void tn_shm_cma_prepare(tn_shm_t *s);
-/* Once every local rank has mapped the segment: decides with all of them
- * whether get() works, and sets the caps. */
-int tn_shm_cma_start(tn_shm_t *s);
+/* Once every local rank has mapped the segment: reads a peer's probe word;
+ * a failure is counted in the segment. */
+void tn_shm_cma_probe(tn_shm_t *s);
+/* After the checks: get() works if every local rank can use CMA; it is
+ * advertised when that is also the faster way (see shm_cma.c). */
+void tn_shm_cma_decide(tn_shm_t *s);
 int tn_shm_mem_reg(tn_tp_t *tp, void *addr, size_t len, struct tn_tp_mr **mr, void *rkey,
                    size_t *rkey_len);
 int tn_shm_mem_dereg(tn_tp_t *tp, struct tn_tp_mr *mr);
@@ -255,5 +274,7 @@ int tn_shm_get(tn_tp_t *tp, int peer, void *local, size_t len, struct tn_tp_mr *
                const void *rkey, size_t rkey_len, uint64_t offset, tn_tp_completion_t *comp);
 /* Runs the completions of finished gets; returns how many. */
 int tn_shm_cma_complete(tn_shm_t *s);
+
+#pragma GCC visibility pop
 
 #endif

@@ -72,7 +72,7 @@ static int shm_open_tp(const tn_tp_params_t *p, tn_tp_t **out)
     s->me = p->local_rank;
     s->nlocal = p->local_size;
     s->pid = (int)getpid();
-    s->wake_fd = -1;
+    s->wake_fd = s->sock_fd = -1;
     if ((rc = shm_locate(s, p)))
         goto fail;
     if (!(s->tx = calloc((size_t)s->nlocal, sizeof(*s->tx))) ||
@@ -80,9 +80,12 @@ static int shm_open_tp(const tn_tp_params_t *p, tn_tp_t **out)
         rc = TN_ERR_SETMEM("shm provider: open");
         goto fail;
     }
+    for (int l = 0; l < s->nlocal; l++)
+        s->tx[l].wake_fd = -1;
     tn_shm_seg_layout(s->nlocal, &s->ring_bytes, &seg_bytes);
-    /* a single record takes at most half a ring, so an empty ring always fits one */
-    s->single_max = s->ring_bytes / 2 - TN_SHM_REC_HDR - TN_SHM_HDR_MAX;
+    /* a single record takes less than half a ring, so an empty ring always fits
+     * one, with the line kept for a WAKE record */
+    s->single_max = s->ring_bytes / 2 - TN_SHM_REC_HDR - TN_SHM_HDR_MAX - TN_SHM_LINE;
     s->chunk = (s->ring_bytes / 4 < TN_SHM_CHUNK_MAX ? s->ring_bytes / 4 : TN_SHM_CHUNK_MAX) -
                2 * TN_SHM_LINE;
     if ((rc = tn_shm_wake_open(s)))
@@ -125,24 +128,28 @@ static int shm_attach(tn_shm_t *s)
 static int shm_start(tn_tp_t *tp)
 {
     tn_shm_t *s = (tn_shm_t *)tp;
+    tn_shm_seg_t *h;
     int rc;
 
     if (s->nlocal > 1) {
         if (s->me != 0 && (rc = shm_attach(s)))
             return rc;
         tn_shm_seg_bind(s);
+        h = s->seg;
         s->ctl[s->me].pid = s->pid;
         s->ctl[s->me].wake_id = s->wake_id;
         tn_shm_cma_prepare(s);
         tn_shm_seg_joined(s);
-        if ((rc = tn_shm_seg_wait(s, &((tn_shm_seg_t *)s->seg)->attached, "mapped the segment")))
+        if ((rc = tn_shm_seg_wait(s, &h->attached, "mapped the segment")))
             return rc;
         s->linked = 0; /* the last rank to map it has unlinked it */
-        for (int l = 0; l < s->nlocal; l++)
-            if (l != s->me)
-                tn_shm_wake_peer(s, l);
-        if ((rc = tn_shm_cma_start(s)))
+        tn_shm_wake_start(s);
+        tn_shm_cma_probe(s);
+        __atomic_add_fetch(&h->checked, 1, __ATOMIC_ACQ_REL);
+        if ((rc = tn_shm_seg_wait(s, &h->checked, "checked wake-ups and cross-memory attach")))
             return rc;
+        tn_shm_wake_decide(s);
+        tn_shm_cma_decide(s);
     }
     if (tn_config.debug)
         fprintf(stderr, "[tern] rank %d: shm provider: local rank %d of %d, %llu-byte rings, "
@@ -163,20 +170,6 @@ static int shm_addr(tn_tp_t *tp, void *buf, size_t *len)
     return MPI_SUCCESS;
 }
 
-static int shm_poll(tn_shm_t *s)
-{
-    int n = 0;
-    for (int l = 0; l < s->nlocal; l++) {
-        if (l == s->me)
-            continue;
-        int k = tn_shm_rx_poll(s, l);
-        if (k < 0)
-            return k;
-        n += k;
-    }
-    return n;
-}
-
 /* One pass: queued sends, the rings, finished gets. Events or -code. */
 static int shm_pass(tn_shm_t *s)
 {
@@ -184,7 +177,7 @@ static int shm_pass(tn_shm_t *s)
 
     if (s->nqueued) /* first: what waited longest, and room for replies */
         n += tn_shm_tx_drain(s);
-    if ((k = shm_poll(s)) < 0)
+    if ((k = tn_shm_ring_poll(s)) < 0)
         return k;
     n += k;
     if (s->ndone)
@@ -203,9 +196,9 @@ static int shm_progress(tn_tp_t *tp)
         return 0;
     s->in_progress = 1;
     n = shm_pass(s);
-    if (n == 0 && tn_shm_wake_idle(s))
+    if (n == 0 && ++s->idle >= (unsigned)tn_config.spin_count && tn_shm_wake_idle(s))
         n = shm_pass(s);
-    if (n > 0)
+    if (n > 0 && (s->idle | s->armed))
         tn_shm_wake_busy(s);
     s->in_progress = 0;
     return n;

@@ -14,13 +14,15 @@ static inline uint64_t word0(size_t data_len, unsigned type, unsigned am_id, siz
 
 /* Reserves len bytes for one record in tx's ring: returns where it goes, or
  * NULL while the consumer has not freed enough. *pad: bytes skipped at the
- * ring's end (the record then goes to the start), else 0. */
+ * ring's end (the record then goes to the start), else 0. Beyond the record,
+ * the next record's word0 (zeroed) and the line kept for a WAKE record must
+ * be free too. */
 static inline unsigned char *ring_reserve(tn_shm_t *s, tn_shm_tx_t *tx, size_t len, size_t *pad)
 {
     uint64_t ring = s->ring_bytes;
     size_t pos = tx->tail & (ring - 1);
     size_t skip = pos + len > ring ? ring - pos : 0;
-    uint64_t end = tx->tail + skip + len + 8; /* + the next record's word0, zeroed */
+    uint64_t end = tx->tail + skip + len + 8 + TN_SHM_LINE;
 
     if (end - tx->head_seen > ring) {
         tx->head_seen = __atomic_load_n(tx->head, __ATOMIC_ACQUIRE);
@@ -48,7 +50,7 @@ static inline void ring_publish(tn_shm_t *s, tn_shm_tx_t *tx, unsigned char *rec
     }
     (void)__atomic_exchange_n((uint64_t *)(void *)rec, w0, __ATOMIC_SEQ_CST);
     tx->tail += pad + len;
-    tn_shm_wake_check(s, tx);
+    tn_shm_wake_check(tx);
 }
 
 static size_t iov_total(const struct iovec *iov, int n)
@@ -57,6 +59,14 @@ static size_t iov_total(const struct iovec *iov, int n)
     for (int i = 0; i < n; i++)
         t += iov[i].iov_len;
     return t;
+}
+
+static void iov_gather(unsigned char *dst, const struct iovec *iov, int n)
+{
+    for (int i = 0; i < n; i++) {
+        memcpy(dst, iov[i].iov_base, iov[i].iov_len);
+        dst += iov[i].iov_len;
+    }
 }
 
 /* Copies n bytes from e's payload position to dst and advances it. */
@@ -76,8 +86,9 @@ static void send_copy(tn_shm_send_t *e, unsigned char *dst, size_t n)
     }
 }
 
-/* Writes as much of e as tx's ring takes; 1 when all of it is in. */
-static int tx_push(tn_shm_t *s, tn_shm_tx_t *tx, tn_shm_send_t *e)
+/* Writes as much of e as tx's ring takes; 1 when all of it is in. *records
+ * counts the records written. */
+static int tx_push(tn_shm_t *s, tn_shm_tx_t *tx, tn_shm_send_t *e, int *records)
 {
     while (!e->started || e->done < e->total) {
         unsigned type = TN_SHM_CONT;
@@ -99,23 +110,37 @@ static int tx_push(tn_shm_t *s, tn_shm_tx_t *tx, tn_shm_send_t *e)
         send_copy(e, rec + TN_SHM_REC_HDR + hl, n);
         e->done += n;
         e->started = 1;
+        tx->wake_asked = 0;
         ring_publish(s, tx, rec, rl, pad, word0(n, type, e->am_id, hl));
+        ++*records;
     }
     return 1;
 }
 
-/* Pushes tx's queue; completes what is fully in. Returns completions run. */
+void tn_shm_tx_ask_wake(tn_shm_t *s)
+{
+    for (int l = 0; l < s->nlocal; l++) {
+        tn_shm_tx_t *tx = &s->tx[l];
+        if (!tx->q || tx->wake_asked)
+            continue;
+        /* the line every other record leaves free: it always fits, no pad */
+        unsigned char *rec = tx->data + (tx->tail & (s->ring_bytes - 1));
+        ring_publish(s, tx, rec, TN_SHM_LINE, 0, word0(0, TN_SHM_WAKE, 0, 0));
+        tx->wake_asked = 1;
+    }
+}
+
+/* Pushes tx's queue; completes what is fully in. Returns records written. */
 static int tx_push_queue(tn_shm_t *s, tn_shm_tx_t *tx)
 {
     int n = 0;
-    while (tx->q && tx_push(s, tx, tx->q)) {
+    while (tx->q && tx_push(s, tx, tx->q, &n)) {
         tn_shm_send_t *e = tx->q;
         tn_tp_completion_t *c = e->comp;
         if (!(tx->q = e->next))
             tx->qtail = &tx->q;
         s->nqueued--;
         free(e);
-        n++;
         if (c) /* may send again, to this peer too: e is off the queue */
             c->cb(c, MPI_SUCCESS);
     }
@@ -152,10 +177,8 @@ static int send_queue(tn_shm_t *s, tn_shm_tx_t *tx, unsigned am_id, const void *
     if (comp) {
         memcpy(e->iov, iov, (size_t)iovcnt * sizeof(*iov));
     } else {
-        struct iovec all = {e->hdr + hdr_len, len};
-        tn_shm_send_t whole = {.iov = (struct iovec *)iov, .iovcnt = iovcnt};
-        send_copy(&whole, all.iov_base, len);
-        e->iov[0] = all;
+        e->iov[0] = (struct iovec){e->hdr + hdr_len, len};
+        iov_gather(e->iov[0].iov_base, iov, iovcnt);
     }
     *tx->qtail = e;
     tx->qtail = &e->next;
@@ -193,12 +216,8 @@ int tn_shm_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, size_
         size_t rl = tn_shm_rec_len(hdr_len, len), pad;
         unsigned char *rec = ring_reserve(s, tx, rl, &pad);
         if (__builtin_expect(rec != NULL, 1)) {
-            unsigned char *dst = rec + TN_SHM_REC_HDR + hdr_len;
             memcpy(rec + TN_SHM_REC_HDR, hdr, hdr_len);
-            for (int i = 0; i < iovcnt; i++) {
-                memcpy(dst, iov[i].iov_base, iov[i].iov_len);
-                dst += iov[i].iov_len;
-            }
+            iov_gather(rec + TN_SHM_REC_HDR + hdr_len, iov, iovcnt);
             ring_publish(s, tx, rec, rl, pad, word0(len, TN_SHM_MSG, am_id, hdr_len));
             if (comp)
                 comp->cb(comp, MPI_SUCCESS);
@@ -238,7 +257,6 @@ static int rx_first(tn_shm_t *s, tn_shm_rx_t *rx, int peer, unsigned am_id,
                                       &rx->piov, &rx->piovcnt);
     if (!rx->placed && !(rx->buf = malloc(total)))
         return TN_ERR_SETMEM("shm provider: receiving a large message");
-    rx->active = 1;
     rx->am_id = am_id;
     rx->hdr_len = hdr_len;
     memcpy(rx->hdr, hdr, hdr_len);
@@ -249,8 +267,8 @@ static int rx_first(tn_shm_t *s, tn_shm_rx_t *rx, int peer, unsigned am_id,
     return MPI_SUCCESS;
 }
 
-/* A chunk of the multi-record message; 1 when that completed it. */
-static int rx_chunk(tn_shm_t *s, tn_shm_rx_t *rx, int peer, const unsigned char *data, size_t n)
+/* A chunk of the multi-record message; delivers it after the last. */
+static void rx_chunk(tn_shm_t *s, tn_shm_rx_t *rx, int peer, const unsigned char *data, size_t n)
 {
     if (rx->placed)
         place_copy(rx, data, n);
@@ -258,16 +276,15 @@ static int rx_chunk(tn_shm_t *s, tn_shm_rx_t *rx, int peer, const unsigned char 
         memcpy(rx->buf + rx->got, data, n);
     rx->got += n;
     if (rx->got < rx->total)
-        return 0;
-    rx->active = 0;
+        return;
     s->params.handlers[rx->am_id].deliver(s->params.handler_arg, peer, rx->hdr, rx->hdr_len,
                                           rx->placed ? NULL : rx->buf, rx->total);
     free(rx->buf);
     rx->buf = NULL;
-    return 1;
 }
 
-int tn_shm_rx_poll(tn_shm_t *s, int l)
+/* Takes what peer l's ring holds; returns records taken or -code. */
+static int rx_poll(tn_shm_t *s, int l)
 {
     tn_shm_rx_t *rx = &s->rx[l];
     uint64_t ring = s->ring_bytes;
@@ -286,9 +303,17 @@ int tn_shm_rx_poll(tn_shm_t *s, int l)
             rx->head += dlen;
             continue;
         }
+        if (type == TN_SHM_WAKE) { /* the producer sleeps until we got here */
+            rx->head += TN_SHM_LINE;
+            rx->published = rx->head;
+            __atomic_store_n(rx->head_pub, rx->head, __ATOMIC_RELEASE);
+            tn_shm_wake_peer(&s->tx[l]);
+            n++;
+            continue;
+        }
+        n++; /* a record taken is an event: a long message keeps its peers awake */
         if (type == TN_SHM_MSG) {
             s->params.handlers[am_id].deliver(s->params.handler_arg, peer, hdr, hl, data, dlen);
-            n++;
         } else {
             if (type == TN_SHM_FIRST) {
                 uint64_t total;
@@ -297,7 +322,7 @@ int tn_shm_rx_poll(tn_shm_t *s, int l)
                 if (rc)
                     return -rc;
             }
-            n += rx_chunk(s, rx, peer, data, dlen);
+            rx_chunk(s, rx, peer, data, dlen);
         }
         rx->head += tn_shm_rec_len(hl, dlen);
         /* hand long stretches back early: the producer may be waiting */
@@ -309,6 +334,20 @@ int tn_shm_rx_poll(tn_shm_t *s, int l)
     if (rx->head != rx->published) {
         rx->published = rx->head;
         __atomic_store_n(rx->head_pub, rx->head, __ATOMIC_RELEASE);
+    }
+    return n;
+}
+
+int tn_shm_ring_poll(tn_shm_t *s)
+{
+    int n = 0;
+    for (int l = 0; l < s->nlocal; l++) {
+        if (l == s->me)
+            continue;
+        int k = rx_poll(s, l);
+        if (k < 0)
+            return k;
+        n += k;
     }
     return n;
 }

@@ -157,7 +157,8 @@ int tn_shm_seg_attach(tn_shm_t *s, const char *name)
         return rc;
     const tn_shm_seg_t *h = s->seg;
     if (h->magic != TN_SHM_MAGIC || h->version != TN_SHM_VERSION ||
-        h->nlocal != (uint32_t)s->nlocal || h->ring_bytes != s->ring_bytes)
+        h->nlocal != (uint32_t)s->nlocal || h->ring_bytes != s->ring_bytes ||
+        h->seg_bytes != want)
         return tn_err_set(MPI_ERR_OTHER, "shm provider: the segment %s%s was made for another "
                           "job or Tern version (magic, version or rank count differ)",
                           SHM_DIR, name);

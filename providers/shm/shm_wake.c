@@ -1,20 +1,29 @@
-/* Waking a sleeping rank. Its wait fd is an AF_UNIX datagram socket bound to
- * an abstract name (nothing on a file system, gone with the process); a
- * sender that finds the rank's sleeping flag set clears it and sends one
- * datagram. The flag is set only after tn_config.spin_count idle progress
- * calls in a row, the point where the progress engine goes to sleep, so a
- * rank that spins costs its senders nothing. */
+/* Waking a sleeping rank. Its wait fd is an eventfd; at start every local
+ * rank hands its eventfd to the others (SCM_RIGHTS over an AF_UNIX datagram
+ * socket bound to an abstract name, so nothing is left on a file system, and
+ * checked against the sender's pid), so a wake-up is one write(). A sender
+ * that finds the rank's sleeping flag set clears it and writes. The flag is
+ * set only after tn_config.spin_count idle progress calls in a row, the point
+ * where the progress engine goes to sleep, so a rank that spins costs its
+ * senders nothing. If the fds can not be exchanged, no local rank sleeps:
+ * wait_fd is -1 and the progress engine yields instead. */
 #include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "providers/shm/shm.h"
 
-static socklen_t wake_name(uint64_t id, struct sockaddr_un *a)
+static socklen_t sock_name(uint64_t id, struct sockaddr_un *a)
 {
     memset(a, 0, sizeof(*a));
     a->sun_family = AF_UNIX;
@@ -25,40 +34,152 @@ static socklen_t wake_name(uint64_t id, struct sockaddr_un *a)
 
 int tn_shm_wake_open(tn_shm_t *s)
 {
-    s->wake_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (s->wake_fd < 0)
-        return tn_err_set(MPI_ERR_OTHER, "shm provider: can not create the wake-up socket: %s",
-                          strerror(errno));
+    int one = 1, rc;
+
+    s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    s->sock_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s->wake_fd < 0 || s->sock_fd < 0 ||
+        setsockopt(s->sock_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one))) {
+        rc = tn_err_set(MPI_ERR_OTHER, "shm provider: can not create its wake-up eventfd and "
+                        "socket: %s", strerror(errno));
+        goto fail;
+    }
     for (int tries = 0;; tries++) {
         struct sockaddr_un a;
         if (getrandom(&s->wake_id, sizeof(s->wake_id), 0) != (ssize_t)sizeof(s->wake_id))
             s->wake_id = (uint64_t)s->pid << 32 | (uint64_t)tries << 16 | (uint64_t)s->me;
-        socklen_t len = wake_name(s->wake_id, &a);
-        if (bind(s->wake_fd, (struct sockaddr *)&a, len) == 0)
+        socklen_t len = sock_name(s->wake_id, &a);
+        if (bind(s->sock_fd, (struct sockaddr *)&a, len) == 0)
             return MPI_SUCCESS;
         if (errno != EADDRINUSE || tries == 8) {
-            int rc = tn_err_set(MPI_ERR_OTHER, "shm provider: can not bind the wake-up socket: %s",
-                                strerror(errno));
-            close(s->wake_fd);
-            s->wake_fd = -1;
-            return rc;
+            rc = tn_err_set(MPI_ERR_OTHER, "shm provider: can not bind its socket: %s",
+                            strerror(errno));
+            goto fail;
         }
     }
+fail:
+    tn_shm_wake_close(s);
+    return rc;
 }
 
-void tn_shm_wake_peer(tn_shm_t *s, int l)
+/* Sends our eventfd and local index to peer l; 0, EAGAIN or an errno value. */
+static int send_fd(tn_shm_t *s, int l)
 {
-    s->tx[l].wake_len = wake_name(s->ctl[l].wake_id, &s->tx[l].wake);
+    struct sockaddr_un a;
+    int32_t me = s->me;
+    struct iovec iov = {&me, sizeof(me)};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } c;
+    struct msghdr m = {.msg_name = &a, .msg_namelen = sock_name(s->ctl[l].wake_id, &a),
+                       .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+                       .msg_controllen = sizeof(c.buf)};
+    struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+
+    memset(&c, 0, sizeof(c));
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &s->wake_fd, sizeof(int));
+    return sendmsg(s->sock_fd, &m, MSG_DONTWAIT) == (ssize_t)sizeof(me) ? 0 : errno;
 }
 
-void tn_shm_wake_send(tn_shm_t *s, tn_shm_tx_t *tx)
+/* Takes one peer's eventfd if one is waiting; 1 when it was taken, else 0. Datagrams
+ * that are not from a local rank of this job (by pid) are dropped. */
+static int recv_fd(tn_shm_t *s)
 {
-    /* Only the sender that clears the flag writes: one datagram per sleep. A
-     * full socket means it is readable already; a closed one, that the rank
-     * has gone (the launcher deals with that). */
+    int32_t from;
+    struct iovec iov = {&from, sizeof(from)};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+    } c;
+    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf,
+                       .msg_controllen = sizeof(c.buf)};
+    int fd = -1, pid = -1;
+
+    if (recvmsg(s->sock_fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(from))
+        return 0;
+    for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+            memcpy(&fd, CMSG_DATA(h), sizeof(int));
+        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred u;
+            memcpy(&u, CMSG_DATA(h), sizeof(u));
+            pid = u.pid;
+        }
+    }
+    if (fd >= 0 && from >= 0 && from < s->nlocal && from != s->me &&
+        s->tx[from].wake_fd < 0 && pid == s->ctl[from].pid) {
+        s->tx[from].wake_fd = fd;
+        return 1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+void tn_shm_wake_start(tn_shm_t *s)
+{
+    tn_shm_seg_t *h = s->seg;
+    int to_send = s->nlocal - 1, to_recv = s->nlocal - 1, err = 0;
+    char *sent = calloc((size_t)s->nlocal, 1);
+    struct timespec t0, now;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (sent && (to_send || to_recv) && !__atomic_load_n(&h->wake_fail, __ATOMIC_ACQUIRE)) {
+        for (int l = 0; l < s->nlocal && !err; l++) {
+            if (l == s->me || sent[l])
+                continue;
+            if (!(err = send_fd(s, l))) {
+                sent[l] = 1;
+                to_send--;
+            } else if (err == EAGAIN || err == EWOULDBLOCK) { /* its queue is full: later */
+                err = 0;
+            }
+        }
+        while (to_recv && recv_fd(s))
+            to_recv--;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (err || now.tv_sec - t0.tv_sec > TN_SHM_ATTACH_WAIT_S)
+            break;
+        if (to_send || to_recv)
+            (void)poll(&(struct pollfd){.fd = s->sock_fd, .events = POLLIN}, 1, 1);
+    }
+    if (!sent || to_send || to_recv) {
+        if (tn_config.debug)
+            fprintf(stderr, "[tern] rank %d: shm provider: local ranks can not wake each other "
+                    "(%s); they yield instead of sleeping\n", s->params.rank,
+                    err ? strerror(err) : "their wake-up fds did not all arrive");
+        __atomic_add_fetch(&h->wake_fail, 1, __ATOMIC_ACQ_REL);
+    }
+    free(sent);
+    if (s->sock_fd >= 0)
+        close(s->sock_fd);
+    s->sock_fd = -1;
+}
+
+void tn_shm_wake_decide(tn_shm_t *s)
+{
+    if (!__atomic_load_n(&((tn_shm_seg_t *)s->seg)->wake_fail, __ATOMIC_ACQUIRE))
+        return;
+    tn_shm_wake_close(s);
+    s->base.wait_fd = -1;
+}
+
+void tn_shm_wake_peer(tn_shm_tx_t *tx)
+{
+    static const uint64_t one = 1;
+    /* fails only when the counter is saturated: it is readable then anyway */
+    (void)!write(tx->wake_fd, &one, sizeof(one));
+}
+
+void tn_shm_wake_send(tn_shm_tx_t *tx)
+{
+    /* Only the sender that clears the flag writes: one wake-up per sleep. */
     if (__atomic_exchange_n(tx->sleeping, 0, __ATOMIC_SEQ_CST))
-        (void)sendto(s->wake_fd, "", 1, MSG_DONTWAIT, (const struct sockaddr *)&tx->wake,
-                     tx->wake_len);
+        tn_shm_wake_peer(tx);
 }
 
 void tn_shm_wake_busy(tn_shm_t *s)
@@ -72,16 +193,17 @@ void tn_shm_wake_busy(tn_shm_t *s)
 
 int tn_shm_wake_idle(tn_shm_t *s)
 {
-    char b[64];
-    unsigned spin = (unsigned)tn_config.spin_count;
+    uint64_t v;
 
-    if (s->nlocal < 2 || ++s->idle < spin)
+    s->idle = (unsigned)tn_config.spin_count; /* no wrap-around */
+    if (s->nlocal < 2 || s->wake_fd < 0)
         return 0;
-    s->idle = spin;
-    /* about to sleep: a datagram left from an earlier wake-up would end it at once */
-    while (recv(s->wake_fd, b, sizeof(b), MSG_DONTWAIT) > 0)
-        ;
-    if (s->armed)
+    /* about to sleep: a wake-up left from earlier would end it at once */
+    (void)!read(s->wake_fd, &v, sizeof(v));
+    if (s->nqueued) /* sends wait for room: their consumers must wake us */
+        tn_shm_tx_ask_wake(s);
+    /* armed and not yet taken by a sender (one that took it woke us) */
+    if (s->armed && __atomic_load_n(&s->ctl[s->me].sleeping, __ATOMIC_RELAXED))
         return 0;
     s->armed = 1;
     __atomic_store_n(&s->ctl[s->me].sleeping, 1, __ATOMIC_SEQ_CST);
@@ -91,7 +213,14 @@ int tn_shm_wake_idle(tn_shm_t *s)
 
 void tn_shm_wake_close(tn_shm_t *s)
 {
+    for (int l = 0; s->tx && l < s->nlocal; l++)
+        if (s->tx[l].wake_fd >= 0) {
+            close(s->tx[l].wake_fd);
+            s->tx[l].wake_fd = -1;
+        }
     if (s->wake_fd >= 0)
         close(s->wake_fd);
-    s->wake_fd = -1;
+    if (s->sock_fd >= 0)
+        close(s->sock_fd);
+    s->wake_fd = s->sock_fd = -1;
 }

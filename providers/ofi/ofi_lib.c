@@ -1,0 +1,60 @@
+/* libfabric provider: loading libfabric at run time.
+ *
+ * Linking libfabric would load it into every Tern process, whether or not it
+ * uses ofi, and with it the libraries it is linked with (psm on Debian, whose
+ * constructor alone takes about 0.2 s). So it is opened with dlopen() the
+ * first time the provider is probed; only the few entry points that are real
+ * functions are looked up, the rest of libfabric's API being inline calls
+ * through the objects' operation tables. It stays loaded: libfabric keeps
+ * threads and destructors of its own. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include "providers/ofi/ofi.h"
+
+#ifndef TN_LIBFABRIC_SO
+#define TN_LIBFABRIC_SO "libfabric.so.1"
+#endif
+
+tn_ofi_lib_t tn_ofi_lib;
+
+int tn_ofi_lib_load(const char **why)
+{
+    static int state; /* 0: not tried yet, 1: loaded, -1: failed */
+    static char text[320];
+    const struct {
+        const char *name;
+        void **slot;
+    } syms[] = {
+        {"fi_getinfo", (void **)&tn_ofi_lib.getinfo},
+        {"fi_freeinfo", (void **)&tn_ofi_lib.freeinfo},
+        {"fi_dupinfo", (void **)&tn_ofi_lib.dupinfo},
+        {"fi_fabric", (void **)&tn_ofi_lib.fabric},
+        {"fi_strerror", (void **)&tn_ofi_lib.strerror},
+        {"fi_version", (void **)&tn_ofi_lib.version},
+    };
+    void *h;
+    uint32_t v;
+
+    *why = text;
+    if (state)
+        return state > 0;
+    state = -1;
+    if (!(h = dlopen(TN_LIBFABRIC_SO, RTLD_NOW | RTLD_LOCAL))) {
+        snprintf(text, sizeof(text), "libfabric can not be loaded (%s)", dlerror());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+        if (!(*syms[i].slot = dlsym(h, syms[i].name))) {
+            snprintf(text, sizeof(text), "%s lacks %s", TN_LIBFABRIC_SO, syms[i].name);
+            return 0;
+        }
+    v = tn_ofi_lib.version();
+    if (FI_VERSION_LT(v, FI_VERSION(1, 10))) {
+        snprintf(text, sizeof(text), "libfabric %u.%u is too old (1.10 or newer is needed)",
+                 FI_MAJOR(v), FI_MINOR(v));
+        return 0;
+    }
+    snprintf(text, sizeof(text), "libfabric %u.%u", FI_MAJOR(v), FI_MINOR(v));
+    state = 1;
+    return 1;
+}
