@@ -51,6 +51,13 @@
 #define TN_OFI_RX_BUFS 128           /* single-message buffers without FI_MULTI_RECV */
 #define TN_OFI_BYE_WAIT_MS 2000      /* close() waits at most this long for BYEs */
 #define TN_OFI_TRYWAIT_TRIES 4       /* fi_trywait refusals before progress reports work */
+/* A CQ wait object costs tcp;ofi_rxm (1.17) about 0.8 us a message, a third of
+ * its latency over Tern's tcp: libfabric then progresses through its wait set.
+ * So the CQ has one only when the progress engine sleeps after this many idle
+ * polls or fewer (TERN_SPIN_COUNT; its automatic value on oversubscribed
+ * nodes is 1); otherwise wait_fd is -1 and idle ranks poll and yield their
+ * core, as MPICH and Open MPI do over libfabric. */
+#define TN_OFI_FD_SPIN_MAX 100
 
 typedef struct tn_ofi_wire {
     uint32_t cookie;
@@ -123,7 +130,6 @@ typedef struct tn_ofi_rxbuf {
     uint8_t *mem;
     size_t size;
     void *desc;
-    int posted;
 } tn_ofi_rxbuf_t;
 
 struct tn_tp_mr {
@@ -184,7 +190,10 @@ typedef struct tn_ofi {
     /* receive buffers */
     tn_ofi_rxbuf_t *rx;
     int nrx, multi;
-    int nrx_unposted; /* buffers whose repost the provider refused */
+    /* buffers to post: reposts wait for the next progress call, off the
+     * path from a message's arrival to the reply it may cause */
+    tn_ofi_rxbuf_t **rx_idle;
+    int nrx_idle;
     size_t msg_max; /* largest message: wire header + hdr_max + eager_max */
     /* operation contexts */
     tn_ofi_op_t *free_send, *free_rma;
@@ -244,9 +253,10 @@ int tn_ofi_block_alloc(tn_ofi_t *tp, size_t len, int reg, void **mem, void **des
 /* ofi_msg.c */
 int tn_ofi_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, size_t hdr_len,
                    const struct iovec *iov, int iovcnt, tn_tp_completion_t *comp);
-/* Posts every receive buffer not posted yet. */
+/* Posts the buffers waiting in tp->rx_idle while the provider takes them. */
 int tn_ofi_rx_post_all(tn_ofi_t *tp);
-/* A receive completed into rx: delivers the message, reposts when done. */
+/* A receive completed into rx: delivers the message; rx waits to be
+ * reposted once the provider is done with it. */
 int tn_ofi_rx_done(tn_ofi_t *tp, tn_ofi_rxbuf_t *rx, const struct fi_cq_data_entry *e);
 /* Frees messages still waiting for earlier ones (close). */
 void tn_ofi_early_free(tn_ofi_t *tp);
@@ -254,8 +264,9 @@ int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status);
 /* Posts op (send, read or write), or queues it behind earlier refused posts
  * to its peer or when the provider refuses it now; fails for a lost peer. */
 int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op);
-/* An operation to peer failed with code: later ones fail at once. */
-void tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code);
+/* An operation to peer failed with code: later ones fail at once (a message
+ * that never left leaves a hole in the peer's sequence). Returns code. */
+int tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code);
 /* Posts queued operations until the provider refuses them; returns an error
  * code or 0. */
 int tn_ofi_queue_drain(tn_ofi_t *tp);

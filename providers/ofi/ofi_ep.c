@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/config.h"
 #include "core/error.h"
 #include "providers/ofi/ofi.h"
 
@@ -78,15 +79,18 @@ static int rx_open(tn_ofi_t *tp)
     }
     size = (size + 63) & ~(size_t)63;
     tp->rx = calloc(count, sizeof(*tp->rx));
-    if (!tp->rx)
+    tp->rx_idle = malloc(count * sizeof(*tp->rx_idle));
+    if (!tp->rx || !tp->rx_idle)
         return TN_ERR_SETMEM("ofi provider: receive buffers");
     rc = tn_ofi_block_alloc(tp, count * size, 1, (void **)&mem, &desc);
     if (rc != MPI_SUCCESS)
         return rc;
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
         tp->rx[i] = (tn_ofi_rxbuf_t){
             .ctx.kind = TN_OFI_RECV, .mem = mem + i * size, .size = size, .desc = desc};
-    tp->nrx = (int)count;
+        tp->rx_idle[i] = &tp->rx[i];
+    }
+    tp->nrx = tp->nrx_idle = (int)count;
     return tn_ofi_rx_post_all(tp);
 }
 
@@ -120,14 +124,15 @@ static int limits(tn_ofi_t *tp)
     return MPI_SUCCESS;
 }
 
-/* The CQ, with a wait fd where the provider has one. */
+/* The CQ, with a wait fd where the provider has one and the progress engine
+ * sleeps early (see TN_OFI_FD_SPIN_MAX). */
 static int cq_open(tn_ofi_t *tp)
 {
     const struct fi_info *info = tp->info;
     struct fi_cq_attr attr = {
         .size = info->tx_attr->size + info->rx_attr->size,
         .format = FI_CQ_FORMAT_DATA,
-        .wait_obj = FI_WAIT_FD,
+        .wait_obj = tn_config.spin_count <= TN_OFI_FD_SPIN_MAX ? FI_WAIT_FD : FI_WAIT_NONE,
     };
     int rc = fi_cq_open(tp->domain, &attr, &tp->cq, NULL);
 
@@ -205,6 +210,7 @@ void tn_ofi_ep_close(tn_ofi_t *tp)
     if (tp->ep)
         fi_close(&tp->ep->fid); /* cancels the posted receives */
     blocks_free(tp);
+    free(tp->rx_idle);
     free(tp->rx);
     if (tp->av)
         fi_close(&tp->av->fid);
@@ -215,6 +221,7 @@ void tn_ofi_ep_close(tn_ofi_t *tp)
     if (tp->fabric)
         fi_close(&tp->fabric->fid);
     tp->ep = NULL;
+    tp->rx_idle = NULL;
     tp->rx = NULL;
     tp->av = NULL;
     tp->cq = NULL;

@@ -15,7 +15,8 @@
  *
  * Receiving: messages land in pre-posted buffers and are delivered straight
  * from there, unless one sent before has not completed yet (see ofi.h); a
- * buffer is reposted once everything in it is delivered or copied. */
+ * buffer is reposted, at the start of the next progress call, once everything
+ * in it has been delivered or copied. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,8 @@ static size_t gather(uint8_t *dst, const struct iovec *iov, int iovcnt)
     size_t n = 0;
 
     for (int i = 0; i < iovcnt; i++) {
-        memcpy(dst + n, iov[i].iov_base, iov[i].iov_len);
+        if (iov[i].iov_len) /* an empty one may have a NULL base */
+            memcpy(dst + n, iov[i].iov_base, iov[i].iov_len);
         n += iov[i].iov_len;
     }
     return n;
@@ -142,10 +144,11 @@ static int finish(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
                                        : tn_ofi_rma_done(tp, op, status);
 }
 
-void tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code)
+int tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code)
 {
     if (!tp->peer[peer].lost)
         tp->peer[peer].lost = code;
+    return code;
 }
 
 int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op)
@@ -161,7 +164,8 @@ int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op)
             return MPI_SUCCESS;
         }
         if (r != -FI_EAGAIN)
-            return tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL);
+            return tn_ofi_peer_lost(tp, op->peer,
+                                    tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL));
         tp->busy[tp->nbusy++] = op->peer;
         p->qhead = op;
     } else {
@@ -245,8 +249,8 @@ static int send_op(tn_ofi_t *tp, int peer, fi_addr_t dest, const tn_ofi_wire_t *
     for (int i = 0; i < iovcnt; i++)
         nonempty += iov[i].iov_len != 0;
     copy = !comp || dlen <= COPY_MAX || tp->mr_local || nonempty + 1 > (int)tp->iov_limit;
-    if ((rc = tn_ofi_op_get(tp, 1, &op)) != MPI_SUCCESS)
-        return rc;
+    if ((rc = tn_ofi_op_get(tp, 1, &op)) != MPI_SUCCESS) /* w's sequence number is gone */
+        return tn_ofi_peer_lost(tp, peer, rc);
     memcpy(op->buf, w, sizeof(*w));
     memcpy(op->buf + sizeof(*w), hdr, w->hdr_len);
     op->peer = peer;
@@ -323,8 +327,8 @@ int tn_ofi_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
                 comp->cb(comp, MPI_SUCCESS);
             return MPI_SUCCESS;
         }
-        if (r != -FI_EAGAIN)
-            return tn_ofi_error(tp, "sending to", peer, (int)-r, NULL);
+        if (r != -FI_EAGAIN) /* its sequence number is gone: so is the peer */
+            return tn_ofi_peer_lost(tp, peer, tn_ofi_error(tp, "sending to", peer, (int)-r, NULL));
     }
     return send_op(tp, peer, dest, &w, hdr, iov, iovcnt, dlen, comp);
 }
@@ -355,10 +359,9 @@ int tn_ofi_send_bye(tn_ofi_t *tp, int peer)
 
 /* ---- receiving ------------------------------------------------------------ */
 
-static int rx_post(tn_ofi_t *tp, tn_ofi_rxbuf_t *rx)
+/* 0, -FI_EAGAIN or another negated libfabric error. */
+static ssize_t rx_post(tn_ofi_t *tp, tn_ofi_rxbuf_t *rx)
 {
-    ssize_t r;
-
     if (tp->multi) {
         struct iovec iov = {rx->mem, rx->size};
         struct fi_msg m = {
@@ -368,28 +371,22 @@ static int rx_post(tn_ofi_t *tp, tn_ofi_rxbuf_t *rx)
             .addr = FI_ADDR_UNSPEC,
             .context = &rx->ctx,
         };
-        r = fi_recvmsg(tp->ep, &m, FI_MULTI_RECV);
-    } else {
-        r = fi_recv(tp->ep, rx->mem, rx->size, rx->desc, FI_ADDR_UNSPEC, &rx->ctx);
+        return fi_recvmsg(tp->ep, &m, FI_MULTI_RECV);
     }
-    if (r == 0)
-        rx->posted = 1;
-    else if (r != -FI_EAGAIN) /* -FI_EAGAIN: progress posts it later */
-        return tn_ofi_error(tp, "posting a receive buffer", -1, (int)-r, NULL);
-    return MPI_SUCCESS;
+    return fi_recv(tp->ep, rx->mem, rx->size, rx->desc, FI_ADDR_UNSPEC, &rx->ctx);
 }
 
 int tn_ofi_rx_post_all(tn_ofi_t *tp)
 {
-    int left = 0, rc = MPI_SUCCESS;
-
-    for (int i = 0; i < tp->nrx && rc == MPI_SUCCESS; i++) {
-        if (!tp->rx[i].posted)
-            rc = rx_post(tp, &tp->rx[i]);
-        left += !tp->rx[i].posted;
+    while (tp->nrx_idle) {
+        ssize_t r = rx_post(tp, tp->rx_idle[tp->nrx_idle - 1]);
+        if (r == -FI_EAGAIN) /* the next progress call tries again */
+            return MPI_SUCCESS;
+        if (r)
+            return tn_ofi_error(tp, "posting a receive buffer", -1, (int)-r, NULL);
+        tp->nrx_idle--;
     }
-    tp->nrx_unposted = left;
-    return rc;
+    return MPI_SUCCESS;
 }
 
 /* Hands a checked message, next in its sender's order, to its handler. */
@@ -485,15 +482,7 @@ void tn_ofi_early_free(tn_ofi_t *tp)
 
 int tn_ofi_rx_done(tn_ofi_t *tp, tn_ofi_rxbuf_t *rx, const struct fi_cq_data_entry *e)
 {
-    int rc = e->len ? deliver(tp, tp->multi ? e->buf : rx->mem, e->len) : MPI_SUCCESS;
-
-    if (!tp->multi || (e->flags & FI_MULTI_RECV)) {
-        int r;
-        rx->posted = 0;
-        r = rx_post(tp, rx);
-        tp->nrx_unposted += !rx->posted;
-        if (rc == MPI_SUCCESS)
-            rc = r;
-    }
-    return rc;
+    if (!tp->multi || (e->flags & FI_MULTI_RECV))
+        tp->rx_idle[tp->nrx_idle++] = rx;
+    return e->len ? deliver(tp, tp->multi ? e->buf : rx->mem, e->len) : MPI_SUCCESS;
 }

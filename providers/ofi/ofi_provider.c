@@ -2,11 +2,11 @@
  * open/close, progress and flush.
  *
  * Progress reads the completion queue and retries posts the provider refused.
- * The CQ's wait fd (FI_WAIT_FD) is the instance's wait_fd; libfabric wants
- * fi_trywait() to succeed before anyone sleeps on it, so once progress has
- * been idle as long as the progress engine spins (tn_config.spin_count), each
- * idle call asks fi_trywait() and reports work instead of idleness while it
- * refuses. */
+ * When the CQ has a wait fd (FI_WAIT_FD; see TN_OFI_FD_SPIN_MAX), it is the
+ * instance's wait_fd. libfabric wants fi_trywait() to succeed before anyone
+ * sleeps on it, so once progress has been idle as long as the progress
+ * engine spins (tn_config.spin_count), each idle call asks fi_trywait() and
+ * reports work instead of idleness while it refuses. */
 #include <glob.h>
 #include <sched.h>
 #include <stdio.h>
@@ -408,6 +408,8 @@ static void bye(tn_ofi_t *tp)
     }
     while (!bye_done(tp) && now_ms() < deadline) {
         events = 0;
+        if (tp->nrx_idle)
+            tn_ofi_rx_post_all(tp);
         if (tp->nbusy)
             tn_ofi_queue_drain(tp);
         cq_poll(tp, &events);
@@ -441,14 +443,14 @@ static int ofi_progress(tn_tp_t *base)
     if (tp->in_progress) /* from inside a handler: the outer call goes on */
         return 0;
     tp->in_progress = 1;
-    if (tp->nbusy)
+    if (tp->nrx_idle)
+        rc = tn_ofi_rx_post_all(tp);
+    if (rc == MPI_SUCCESS && tp->nbusy)
         rc = tn_ofi_queue_drain(tp);
     if (rc == MPI_SUCCESS)
         rc = cq_poll(tp, &events);
     if (rc == MPI_SUCCESS && tp->nbusy && events) /* completions made room */
         rc = tn_ofi_queue_drain(tp);
-    if (rc == MPI_SUCCESS && tp->nrx_unposted)
-        rc = tn_ofi_rx_post_all(tp);
     if (rc == MPI_SUCCESS && !events)
         rc = idle(tp, &events);
     if (events)
