@@ -19,6 +19,12 @@ int main(void)
         printf("  %-8s %s%s%s\n", ops[i]->name, ok ? "usable" : "not usable", why ? ": " : "",
                why ? why : "");
     }
+    for (int i = 0; i < n; i++) {
+        if (!ops[i]->describe)
+            continue;
+        printf("\nProvider %s:\n", ops[i]->name);
+        ops[i]->describe(stdout);
+    }
     printf("\nEnvironment variables:\n");
     for (int i = 0; i < nvars; i++)
         printf("  TERN_%-16s default %s\n  %-21s %s\n", vars[i].name, vars[i].default_str, "",

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/uio.h>
 
 struct tn_tp;
@@ -79,6 +80,10 @@ typedef struct tn_transport_ops {
     const char *name;
     /* Is this provider usable here? 1 or 0; on 0, *why says why (static text). */
     int (*probe)(const char **why);
+    /* Optional, for tern_info: prints what the provider finds on this machine
+     * (devices, ports, libfabric offers, limits, what it would pick), each
+     * line indented by two spaces. */
+    void (*describe)(FILE *out);
     /* Opens an instance; on success *tp is set. */
     int (*open)(const tn_tp_params_t *params, struct tn_tp **tp);
     /* Optional: called once after the bootstrap fence, when every rank's
