@@ -6,7 +6,8 @@ tn_shm_sources = \
 	providers/shm/shm_segment.c \
 	providers/shm/shm_ring.c \
 	providers/shm/shm_cma.c \
-	providers/shm/shm_wake.c
+	providers/shm/shm_wake.c \
+	providers/shm/shm_lost.c
 
 src_libmpich_la_SOURCES += $(tn_shm_sources)
 

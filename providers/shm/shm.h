@@ -1,9 +1,10 @@
 /* Shared-memory provider: private definitions, the segment layout and the
  * ring format.
  *
- * One segment per node, created by local rank 0 in open() (mode 0600, name in
- * its address blob), mapped by the others in start() and unlinked by the last
- * rank to map it. Layout (offsets from the start; n = local ranks):
+ * One segment per node, created by local rank 0 in open() (mode 0600, name
+ * /tern-<TERN_JOB_ID>-<pid>-<random> in its address blob), mapped by the
+ * others in start() and unlinked by the last rank to map it; mpirun removes
+ * what a rank killed before that left behind. Layout (offsets from the start; n = local ranks):
  *
  *   tn_shm_seg_t                 magic, sizes, start-up counters
  *   tn_shm_ctl_t[n]              per rank: sleeping flag, pid, socket name
@@ -41,8 +42,10 @@
 #ifndef TN_SHM_H
 #define TN_SHM_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/config.h"
 #include "transport/transport.h"
 
 #define TN_SHM_MAGIC 0x314d4853204e5254ull /* "TRN SHM1" */
@@ -59,6 +62,7 @@
 #define TN_SHM_NAME_MAX 48
 #define TN_SHM_ATTACH_WAIT_S 120 /* start() gives up on local ranks that never map */
 #define TN_SHM_PROBE_MAGIC 0x65626f7270616d63ull
+#define TN_SHM_WATCH_MS 10 /* an idle rank checks its peers are alive at most this often */
 
 enum tn_shm_rec_type { TN_SHM_MSG = 1, TN_SHM_FIRST, TN_SHM_CONT, TN_SHM_PAD, TN_SHM_WAKE };
 
@@ -134,6 +138,7 @@ typedef struct tn_shm_tx {
     tn_shm_send_t *q, **qtail;
     int wake_asked;     /* a WAKE record is in the ring and nothing since */
     int wake_fd;        /* the consumer's eventfd, or -1 */
+    int lost;           /* the error the consumer was lost with (it died), or 0 */
 } tn_shm_tx_t;
 
 /* One local peer → this rank, with a multi-record message in progress. */
@@ -185,6 +190,9 @@ typedef struct tn_shm {
     int cma_ok;          /* every local rank can read the others: get() works */
     tn_tp_completion_t **done; /* finished gets, completed by progress() */
     size_t ndone, done_cap;
+    /* lost peers (shm_lost.c) */
+    struct pollfd *watch; /* by local index: a pidfd per live peer, else fd -1 */
+    long long watch_at;   /* next check (ms, CLOCK_MONOTONIC_COARSE) */
 } tn_shm_t;
 
 static inline size_t tn_shm_align(size_t n, size_t a)
@@ -230,6 +238,9 @@ int tn_shm_rx_ready(tn_shm_t *s);
 void tn_shm_tx_ask_wake(tn_shm_t *s);
 /* Frees queued sends (without their callbacks) and partial receives. */
 void tn_shm_ring_free(tn_shm_t *s);
+/* Peer l died: takes what it published before, drops its partial message,
+ * marks it lost with code and fails the sends queued for it. */
+void tn_shm_ring_lost(tn_shm_t *s, int l, int code);
 
 /* shm_wake.c */
 /* In open(): our eventfd, and the socket that hands it to the peers. */
@@ -252,7 +263,13 @@ static inline void tn_shm_wake_check(tn_shm_tx_t *tx)
 }
 /* progress() found work after idle calls: take the sleeping flag back. */
 void tn_shm_wake_busy(tn_shm_t *s);
-/* progress() found nothing tn_config.spin_count times in a row: sets the
+/* Idle progress calls after which the progress engine sleeps: its spin and
+ * yield phases (see src/core/progress.c). */
+static inline unsigned tn_shm_idle_max(void)
+{
+    return (unsigned)tn_config.spin_count + (unsigned)tn_config.yield_count;
+}
+/* progress() found nothing tn_shm_idle_max() times in a row: sets the
  * sleeping flag. Returns 1 when a ring turned out not to be empty after all. */
 int tn_shm_wake_idle(tn_shm_t *s);
 void tn_shm_wake_close(tn_shm_t *s);
@@ -274,6 +291,14 @@ int tn_shm_get(tn_tp_t *tp, int peer, void *local, size_t len, struct tn_tp_mr *
                const void *rkey, size_t rkey_len, uint64_t offset, tn_tp_completion_t *comp);
 /* Runs the completions of finished gets; returns how many. */
 int tn_shm_cma_complete(tn_shm_t *s);
+
+/* shm_lost.c */
+/* In start(), once every local rank's pid is known: watches them. */
+void tn_shm_watch_start(tn_shm_t *s);
+/* On the idle path, at most every TN_SHM_WATCH_MS: reports local ranks that
+ * have died to the progress engine. Returns how many were found. */
+int tn_shm_watch_check(tn_shm_t *s);
+void tn_shm_watch_close(tn_shm_t *s);
 
 #pragma GCC visibility pop
 

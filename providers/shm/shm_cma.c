@@ -130,6 +130,9 @@ int tn_shm_get(tn_tp_t *tp, int peer, void *local, size_t len, struct tn_tp_mr *
 
     if (!s->cma_ok)
         return tn_err_set(MPI_ERR_OTHER, "shm provider: get() without cross-memory attach");
+    if (peer >= 0 && peer < s->params.size && s->local_of[peer] >= 0 &&
+        s->tx[s->local_of[peer]].lost)
+        return s->tx[s->local_of[peer]].lost;
     if (rkey_len != sizeof(k))
         return tn_err_set(MPI_ERR_OTHER, "shm provider: get() with a %zu-byte rkey, expected "
                           "%zu", rkey_len, sizeof(k));

@@ -46,6 +46,7 @@ static void shm_close(tn_tp_t *tp)
 
     if (s->tx)
         tn_shm_ring_free(s);
+    tn_shm_watch_close(s);
     tn_shm_seg_release(s);
     tn_shm_wake_close(s);
     free(s->done);
@@ -150,6 +151,7 @@ static int shm_start(tn_tp_t *tp)
             return rc;
         tn_shm_wake_decide(s);
         tn_shm_cma_decide(s);
+        tn_shm_watch_start(s);
     }
     if (tn_config.debug)
         fprintf(stderr, "[tern] rank %d: shm provider: local rank %d of %d, %llu-byte rings, "
@@ -196,8 +198,8 @@ static int shm_progress(tn_tp_t *tp)
         return 0;
     s->in_progress = 1;
     n = shm_pass(s);
-    if (n == 0 && ++s->idle >= (unsigned)tn_config.spin_count && tn_shm_wake_idle(s))
-        n = shm_pass(s);
+    if (n == 0 && ++s->idle >= tn_shm_idle_max())
+        n = tn_shm_wake_idle(s) ? shm_pass(s) : tn_shm_watch_check(s);
     if (n > 0 && (s->idle | s->armed))
         tn_shm_wake_busy(s);
     s->in_progress = 0;

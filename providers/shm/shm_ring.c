@@ -162,6 +162,8 @@ static int send_queue(tn_shm_t *s, tn_shm_tx_t *tx, unsigned am_id, const void *
                       size_t hdr_len, const struct iovec *iov, int iovcnt, size_t len,
                       tn_tp_completion_t *comp)
 {
+    if (tx->lost)
+        return tx->lost;
     int nv = comp ? iovcnt : 1;
     size_t bytes = sizeof(tn_shm_send_t) + (size_t)nv * sizeof(struct iovec) + hdr_len +
                    (comp ? 0 : len);
@@ -212,7 +214,7 @@ int tn_shm_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, size_
         return bad_send(s, peer, am_id, hdr_len);
     tn_shm_tx_t *tx = &s->tx[l];
     size_t len = iovcnt == 1 ? iov[0].iov_len : iov_total(iov, iovcnt);
-    if (__builtin_expect(tx->q == NULL && len <= s->single_max, 1)) {
+    if (__builtin_expect(tx->q == NULL && len <= s->single_max && !tx->lost, 1)) {
         size_t rl = tn_shm_rec_len(hdr_len, len), pad;
         unsigned char *rec = ring_reserve(s, tx, rl, &pad);
         if (__builtin_expect(rec != NULL, 1)) {
@@ -362,6 +364,30 @@ int tn_shm_rx_ready(tn_shm_t *s)
             return 1;
     }
     return 0;
+}
+
+void tn_shm_ring_lost(tn_shm_t *s, int l, int code)
+{
+    tn_shm_tx_t *tx = &s->tx[l];
+    tn_shm_rx_t *rx = &s->rx[l];
+    tn_shm_send_t *q = tx->q;
+
+    while (rx_poll(s, l) > 0)
+        ;
+    free(rx->buf);
+    rx->buf = NULL;
+    rx->total = rx->got = 0;
+    tx->lost = code;
+    tx->q = NULL;
+    tx->qtail = &tx->q;
+    while (q) { /* callbacks may send (and fail at once): the queue is off tx */
+        tn_shm_send_t *e = q;
+        q = e->next;
+        s->nqueued--;
+        if (e->comp)
+            e->comp->cb(e->comp, code);
+        free(e);
+    }
 }
 
 void tn_shm_ring_free(tn_shm_t *s)

@@ -11,6 +11,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/config.h"
 #include "core/error.h"
 #include "providers/shm/shm.h"
 
@@ -98,8 +99,10 @@ int tn_shm_seg_create(tn_shm_t *s)
 
     if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
         nonce = (uint64_t)time(NULL) * 2654435761u;
-    snprintf(s->seg_name, sizeof(s->seg_name), "/tern-%d-%016llx", (int)getpid(),
-             (unsigned long long)nonce);
+    /* mpirun removes /dev/shm/tern-<its TERN_JOB_ID>-* at the end of the job,
+     * should a rank be killed before every local rank has mapped this one */
+    snprintf(s->seg_name, sizeof(s->seg_name), "/tern-%u-%d-%016llx", tn_config.job_id,
+             (int)getpid(), (unsigned long long)nonce);
     tn_shm_seg_layout(s->nlocal, &s->ring_bytes, &size);
     fd = shm_open(s->seg_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)

@@ -3,9 +3,9 @@
  * socket bound to an abstract name, so nothing is left on a file system, and
  * checked against the sender's pid), so a wake-up is one write(). A sender
  * that finds the rank's sleeping flag set clears it and writes. The flag is
- * set only after tn_config.spin_count idle progress calls in a row, the point
- * where the progress engine goes to sleep, so a rank that spins costs its
- * senders nothing. If the fds can not be exchanged, no local rank sleeps:
+ * set only after tn_shm_idle_max() idle progress calls in a row, the point
+ * where the progress engine goes to sleep, so a rank that spins or yields
+ * costs its senders nothing. If the fds can not be exchanged, no local rank sleeps:
  * wait_fd is -1 and the progress engine yields instead. */
 #include <errno.h>
 #include <poll.h>
@@ -195,7 +195,7 @@ int tn_shm_wake_idle(tn_shm_t *s)
 {
     uint64_t v;
 
-    s->idle = (unsigned)tn_config.spin_count; /* no wrap-around */
+    s->idle = tn_shm_idle_max(); /* no wrap-around */
     if (s->nlocal < 2 || s->wake_fd < 0)
         return 0;
     /* about to sleep: a wake-up left from earlier would end it at once */

@@ -23,6 +23,9 @@ static const tn_config_var_t vars[] = {
     {"SHM_EAGER_MAX", "16384", "largest message the shm provider sends eagerly, in bytes"},
     {"SPIN_COUNT", "(auto)",
      "progress polls before a blocking call sleeps; auto spins only when no core is oversubscribed"},
+    {"YIELD_COUNT", "(auto)",
+     "after the spin, polls that each first yield the core (sched_yield) before a blocking call "
+     "sleeps; auto: 50 when ranks outnumber cores, else 0"},
     {"DEBUG", "0", "1 prints bootstrap and provider decisions to stderr"},
 };
 
@@ -71,13 +74,15 @@ static int parse_int(const char *name, const char *s, int *out)
     return MPI_SUCCESS;
 }
 
-/* Spinning only pays when every rank on this node has a core of its own. */
-static int default_spin_count(void)
+/* Do this node's ranks outnumber its cores? Spinning only pays when every
+ * rank has a core of its own; otherwise a waiting rank yields its core a few
+ * times (the rank it waits for may be next in line for it) before sleeping. */
+static int oversubscribed(void)
 {
     const char *local = getenv("TERN_LOCAL_SIZE");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     long nlocal = local ? strtol(local, NULL, 10) : 1;
-    return (cores > 0 && nlocal > cores) ? 1 : 2000;
+    return cores > 0 && nlocal > cores;
 }
 
 int tn_config_load(void)
@@ -89,9 +94,12 @@ int tn_config_load(void)
         .ofi_eager_max = 16 * 1024,
         .shm_cma = 1,
         .shm_eager_max = 16 * 1024,
-        .spin_count = default_spin_count(),
+        .spin_count = oversubscribed() ? 1 : 2000,
+        .yield_count = oversubscribed() ? 50 : 0,
     };
     c.transports = env("TRANSPORTS");
+    if ((v = env("JOB_ID"))) /* from mpirun, not a tunable: a bad value is ignored */
+        c.job_id = (unsigned)strtoul(v, NULL, 10);
     c.tcp_if = env("TCP_IF");
     c.ofi_provider = env("OFI_PROVIDER");
     if ((v = env("TCP_EAGER_MAX")) && (rc = parse_size("TCP_EAGER_MAX", v, &c.tcp_eager_max)))
@@ -103,6 +111,8 @@ int tn_config_load(void)
     if ((v = env("SHM_CMA")) && (rc = parse_int("SHM_CMA", v, &c.shm_cma)))
         return rc;
     if ((v = env("SPIN_COUNT")) && (rc = parse_int("SPIN_COUNT", v, &c.spin_count)))
+        return rc;
+    if ((v = env("YIELD_COUNT")) && (rc = parse_int("YIELD_COUNT", v, &c.yield_count)))
         return rc;
     if ((v = env("DEBUG")) && (rc = parse_int("DEBUG", v, &c.debug)))
         return rc;

@@ -13,7 +13,10 @@ struct tn_config {
     size_t ofi_eager_max;     /* TERN_OFI_EAGER_MAX */
     int shm_cma;              /* TERN_SHM_CMA: 1 to use process_vm_readv for large messages */
     size_t shm_eager_max;     /* TERN_SHM_EAGER_MAX */
+    unsigned job_id;          /* TERN_JOB_ID: set by mpirun (its pid) to name the job's shm
+                                 segments, which it removes at the end; 0 when unset */
     int spin_count;          /* TERN_SPIN_COUNT: progress polls before a blocking call sleeps */
+    int yield_count;         /* TERN_YIELD_COUNT: then polls after a sched_yield each */
     int debug;               /* TERN_DEBUG: print provider/bootstrap decisions to stderr */
 };
 

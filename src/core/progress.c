@@ -1,11 +1,15 @@
 /* The progress engine. Blocking calls poll the transports, spin for
- * tn_config.spin_count idle passes, then sleep in poll() on the transports'
- * wait fds: an oversubscribed rank gives its core away instead of spinning. */
+ * tn_config.spin_count idle passes, yield the core for tn_config.yield_count
+ * more, then sleep in poll() on the transports' wait fds: an oversubscribed
+ * rank gives its core away instead of spinning. */
 #include <poll.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <mpi.h>
 #include "core/config.h"
+#include "core/error.h"
 #include "core/progress.h"
+#include "p2p/p2p.h"
 #include "transport/transport.h"
 
 #define TN_PROGRESS_MAX_FDS 16
@@ -13,9 +17,42 @@
  * a rank responsive if a provider ever misses one. */
 #define TN_PROGRESS_SLEEP_MS 100
 
+/* Peers reported lost during a progress pass, handed to p2p after it. */
+static struct lost {
+    int peer, code;
+} *lost;
+static int nlost, lost_cap;
+
+void tn_progress_peer_lost(int peer, int code)
+{
+    if (nlost == lost_cap) {
+        int cap = lost_cap ? 2 * lost_cap : 8;
+        struct lost *l = realloc(lost, (size_t)cap * sizeof(*l));
+        if (!l)
+            tn_err_fatal(code); /* can not even record it: the message says what happened */
+        lost = l;
+        lost_cap = cap;
+    }
+    lost[nlost++] = (struct lost){peer, code};
+}
+
+/* DESIGN: a lost peer fails p2p's requests from here, outside the provider's
+ * progress call, so their completion hooks may communicate freely. */
+static int transport_pass(void)
+{
+    int n = tn_transport_progress();
+    while (__builtin_expect(nlost != 0, 0)) {
+        struct lost l = lost[--nlost]; /* hooks may report more, or progress themselves */
+        tn_p2p_peer_lost(l.peer, l.code);
+        if (n >= 0)
+            n++;
+    }
+    return n;
+}
+
 int tn_progress_poll(void)
 {
-    return tn_transport_progress();
+    return transport_pass();
 }
 
 static void progress_sleep(void)
@@ -36,15 +73,22 @@ int tn_progress_wait(int (*done)(void *arg), void *arg)
 {
     int idle = 0;
     while (!done(arg)) {
-        int n = tn_transport_progress();
+        int n = transport_pass();
         if (n < 0)
             return -n;
         if (n > 0) {
             idle = 0;
             continue;
         }
-        if (++idle >= tn_config.spin_count && !done(arg))
-            progress_sleep();
+        /* spin, then yield the core, then sleep; providers that wake sleepers
+         * arm themselves on the same count (they must not be asked to wake a
+         * rank that only yields) */
+        if (++idle >= tn_config.spin_count && !done(arg)) {
+            if (idle < tn_config.spin_count + tn_config.yield_count)
+                sched_yield();
+            else
+                progress_sleep();
+        }
     }
     return MPI_SUCCESS;
 }

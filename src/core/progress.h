@@ -8,5 +8,10 @@ int tn_progress_poll(void);
 /* Progresses until done(arg) returns non-zero. Returns MPI_SUCCESS or the
  * error code of a failed transport. */
 int tn_progress_wait(int (*done)(void *arg), void *arg);
+/* For providers: world rank peer can no longer be reached (it died); code is
+ * the error, whose message names the peer and the cause. Every pending
+ * operation with that peer completes with code at the end of the current
+ * progress pass (not from inside the provider), and later ones fail at once. */
+void tn_progress_peer_lost(int peer, int code);
 
 #endif

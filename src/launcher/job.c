@@ -2,6 +2,7 @@
  * and output pipes, mpirun's stdin, a signalfd (SIGCHLD, SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT) and the deadlines (--timeout, SIGKILL one second after SIGTERM),
  * until every rank has been reaped. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -37,20 +38,42 @@ static void kill_all(const struct tn_job *job, int sig)
             kill(-job->ranks[i].pid, sig);
 }
 
+/* Prints msg and records status unless an earlier failure did; with stop,
+ * also starts killing the ranks. */
+static void report(struct tn_job *job, int status, bool stop, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    tn_mpirun_say("%s", msg);
+    if (!job->failed) {
+        job->failed = true;
+        job->status = status;
+    }
+    if (stop) {
+        job->stopping = true;
+        kill_all(job, SIGTERM);
+        job->kill_at = now_ms() + KILL_GRACE_MS;
+    }
+}
+
 void tn_job_fail(struct tn_job *job, int status, const char *fmt, ...)
 {
     if (job->stopping)
         return;
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    report(job, status, true, fmt, ap);
     va_end(ap);
-    tn_mpirun_say("%s", msg);
-    job->stopping = true;
-    job->status = status;
-    kill_all(job, SIGTERM);
-    job->kill_at = now_ms() + KILL_GRACE_MS;
+}
+
+void tn_job_rank_failed(struct tn_job *job, int status, const char *fmt, ...)
+{
+    if (job->stopping)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(job, status, !job->opt->keep_going, fmt, ap);
+    va_end(ap);
 }
 
 void tn_job_abort(struct tn_job *job, int status, const char *fmt, ...)
@@ -80,18 +103,18 @@ static void on_exit_status(struct tn_job *job, struct tn_rank *r, int ws)
     job->nrunning--;
 
     if (WIFSIGNALED(ws))
-        tn_job_fail(job, 128 + WTERMSIG(ws),
-                    "rank %d (pid %d) on host %s was killed by signal %d (%s)", r->id, (int)r->pid,
-                    job->host, WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+        tn_job_rank_failed(job, 128 + WTERMSIG(ws),
+                           "rank %d (pid %d) on host %s was killed by signal %d (%s)", r->id,
+                           (int)r->pid, job->host, WTERMSIG(ws), strsignal(WTERMSIG(ws)));
     else if (WEXITSTATUS(ws) != 0)
-        tn_job_fail(job, WEXITSTATUS(ws), "rank %d (pid %d) on host %s exited with status %d",
-                    r->id, (int)r->pid, job->host, WEXITSTATUS(ws));
+        tn_job_rank_failed(job, WEXITSTATUS(ws),
+                           "rank %d (pid %d) on host %s exited with status %d", r->id,
+                           (int)r->pid, job->host, WEXITSTATUS(ws));
     else if (r->pmi_inited && !r->finalized)
-        tn_job_fail(job, TN_EXIT_FAILED,
-                    "rank %d (pid %d) on host %s exited without calling MPI_Finalize", r->id,
-                    (int)r->pid, job->host);
-    else
-        tn_pmisrv_check_barrier(job);
+        tn_job_rank_failed(job, TN_EXIT_FAILED,
+                           "rank %d (pid %d) on host %s exited without calling MPI_Finalize",
+                           r->id, (int)r->pid, job->host);
+    tn_pmisrv_check_barrier(job);
 }
 
 static void reap(struct tn_job *job)
@@ -289,6 +312,22 @@ static void start_ranks(struct tn_job *job)
         close(stdin_fd);
 }
 
+/* Removes the shared-memory segments named after this job (TERN_JOB_ID, our
+ * pid: /dev/shm/tern-<pid>-*). A segment is unlinked as soon as every local
+ * rank has mapped it, so only a rank killed before that leaves one behind. */
+static void sweep_shm(void)
+{
+    char prefix[32];
+    int n = snprintf(prefix, sizeof prefix, "tern-%d-", (int)getpid());
+    DIR *d = opendir("/dev/shm");
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (strncmp(e->d_name, prefix, (size_t)n) == 0)
+            (void)unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+}
+
 int tn_job_run(const struct tn_options *opt)
 {
     struct tn_job job = {.opt = opt, .in = {.from = -1, .to = -1}};
@@ -319,7 +358,8 @@ int tn_job_run(const struct tn_options *opt)
 
     start_ranks(&job);
     event_loop(&job, sfd, fds, w);
-    rc = job.status;
+    sweep_shm();
+    rc = job.failed ? job.status : 0;
 
 out:
     if (job.in.to >= 0)

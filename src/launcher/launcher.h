@@ -41,6 +41,7 @@ struct tn_options {
     bool tag_output;
     int timeout;  /* seconds; 0 for none */
     bool verbose; /* trace PMI traffic on stderr */
+    bool keep_going; /* --disable-auto-cleanup: a failed rank does not stop the others */
 };
 
 /* One output stream of a rank, forwarded line by line. */
@@ -58,6 +59,7 @@ struct tn_rank {
     bool running; /* started and not reaped yet */
     int pmi_fd;   /* mpirun's end of the PMI socket; -1 once closed */
     bool pmi_inited, in_barrier, finalized;
+    bool barrier_reported; /* its absence from a PMI barrier was reported */
     size_t pmi_len; /* bytes of an incomplete PMI line in pmi_buf */
     char pmi_buf[TN_PMI_WIRE_LINE_MAX];
     struct tn_stream out, err;
@@ -81,7 +83,8 @@ struct tn_job {
     struct tn_stdin in;
     sigset_t saved_mask; /* the signal mask to give the ranks */
     bool stopping;       /* a failure ended the job; ranks are being killed */
-    int status;          /* mpirun's exit status once stopping */
+    bool failed;         /* a failure was reported; status is its exit status */
+    int status;          /* mpirun's exit status once failed */
     long long kill_at;   /* when SIGKILL follows SIGTERM (ms, CLOCK_MONOTONIC); 0: not due */
     /* An MPI_Abort waiting out a short grace period (see tn_job_abort). */
     long long abort_at;  /* 0: none pending */
@@ -97,6 +100,11 @@ int tn_job_run(const struct tn_options *opt); /* returns mpirun's exit status */
 /* Ends the job: the first call prints the message, records status and starts
  * killing the ranks; later calls do nothing. */
 void tn_job_fail(struct tn_job *job, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A rank failed (died, exited badly): as tn_job_fail, except that with
+ * --disable-auto-cleanup it only prints the message and records the first
+ * failure's status, and the other ranks run on. */
+void tn_job_rank_failed(struct tn_job *job, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A rank called MPI_Abort: fails the job with status after a short grace
  * period, unless another rank dies first, since an abort is often a rank's
@@ -117,8 +125,9 @@ int tn_pmisrv_init(const struct tn_job *job); /* 0, or -1 after printing why */
 void tn_pmisrv_free(void);
 /* Handles the complete lines available on r's PMI socket; closes it at EOF. */
 void tn_pmisrv_read(struct tn_job *job, struct tn_rank *r);
-/* Fails the job when a barrier waits for a rank that has exited (call after
- * a rank exits cleanly; barrier_in checks it too). */
+/* When a barrier waits for a rank that has exited, fails the job, or with
+ * --disable-auto-cleanup fails the barrier for the ranks in it (call after a
+ * rank exits; barrier_in checks it too). */
 void tn_pmisrv_check_barrier(struct tn_job *job);
 
 /* stdio_forward.c */

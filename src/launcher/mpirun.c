@@ -34,6 +34,10 @@ static const char usage[] =
     "  -host, --host LIST  comma-separated hosts; only this machine is supported\n"
     "  --oversubscribe, --allow-run-as-root\n"
     "                      accepted for compatibility; always allowed\n"
+    "  --disable-auto-cleanup\n"
+    "                      a rank that dies or exits without MPI_Finalize is reported,\n"
+    "                      but the others are not stopped: they run to their own end\n"
+    "                      (MPI_Abort, --timeout and signals still stop the whole job)\n"
     "  -v, --verbose       print the PMI messages exchanged with the ranks\n"
     "  -h, --help          show this help;  --version  show the version\n"
     "\n"
@@ -66,6 +70,7 @@ enum opt_id {
     OPT_HOST,
     OPT_ACCEPTED,
     OPT_VERBOSE,
+    OPT_KEEP_GOING,
     OPT_HELP,
     OPT_VERSION
 };
@@ -89,6 +94,7 @@ static const struct {
     {"allow-run-as-root", 0, OPT_ACCEPTED},
     {"v", 0, OPT_VERBOSE},
     {"verbose", 0, OPT_VERBOSE},
+    {"disable-auto-cleanup", 0, OPT_KEEP_GOING}, /* hydra: -disable-auto-cleanup */
     {"h", 0, OPT_HELP},
     {"help", 0, OPT_HELP},
     {"version", 0, OPT_VERSION},
@@ -209,6 +215,9 @@ static int apply_option(struct tn_options *opt, struct tn_app *app, const char *
         break;
     case OPT_VERBOSE:
         opt->verbose = true;
+        break;
+    case OPT_KEEP_GOING:
+        opt->keep_going = true;
         break;
     case OPT_HELP:
         fputs(usage, stdout);

@@ -248,16 +248,34 @@ static void on_get(struct tn_job *job, struct tn_rank *r, const tn_pmi_msg_t *ms
 
 void tn_pmisrv_check_barrier(struct tn_job *job)
 {
-    if (srv.nbarrier == 0)
+    if (srv.nbarrier == 0 || job->stopping)
         return;
+    struct tn_rank *gone = NULL;
+    for (int i = 0; i < job->size && !gone; i++)
+        if (job->ranks[i].pid > 0 && !job->ranks[i].running && !job->ranks[i].in_barrier)
+            gone = &job->ranks[i];
+    if (!gone)
+        return;
+    if (!gone->barrier_reported)
+        tn_job_rank_failed(job, TN_EXIT_FAILED,
+                           "rank %d (pid %d) on host %s exited while other ranks wait for it in "
+                           "a PMI barrier (MPI_Init, MPI_Finalize or a fence)%s",
+                           gone->id, (int)gone->pid, job->host,
+                           job->stopping ? "" : "; the barrier fails for them");
+    gone->barrier_reported = true;
+    if (job->stopping)
+        return;
+    /* --disable-auto-cleanup: the barrier can never complete; the ranks in it
+     * get an error reply and go on to their own end */
+    char msg[64];
+    snprintf(msg, sizeof msg, "rank_%d_exited", gone->id);
+    srv.nbarrier = 0;
     for (int i = 0; i < job->size; i++) {
-        struct tn_rank *r = &job->ranks[i];
-        if (r->pid > 0 && !r->running && !r->in_barrier) {
-            tn_job_fail(job, TN_EXIT_FAILED,
-                        "rank %d (pid %d) on host %s exited while other ranks wait for it in a "
-                        "PMI barrier (MPI_Init, MPI_Finalize or a fence)",
-                        r->id, (int)r->pid, job->host);
-            return;
+        struct tn_rank *q = &job->ranks[i];
+        if (q->in_barrier) {
+            q->in_barrier = false;
+            if (q->pmi_fd >= 0)
+                send_error(job, q, "barrier_out", msg);
         }
     }
 }

@@ -101,6 +101,7 @@ static _Noreturn void exec_rank(const struct tn_job *job, const struct tn_rank *
     set_env_int("TERN_LOCAL_RANK", r->id); /* one node: local rank = rank */
     set_env_int("TERN_LOCAL_SIZE", job->size);
     setenv("TERN_JOB_KEY", job->key, 1);
+    set_env_int("TERN_JOB_ID", (int)mpirun); /* names the job's shm segments (see job.c) */
 
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &job->saved_mask, NULL);

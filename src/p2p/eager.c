@@ -32,9 +32,14 @@ int tn_eager_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr)
     int rc = tn_p2p_payload(r, &iov);
     if (rc)
         return rc;
-    r->state = TN_P2P_SENDING;
-    r->pending = (hdr->flags & TN_P2P_FLAG_SYNC) ? 2 : 1;
+    r->pending = 1;
     r->comp.cb = send_done;
+    if (hdr->flags & TN_P2P_FLAG_SYNC) {
+        r->pending = 2; /* and SYNC_ACK */
+        tn_p2p_wait_peer(r, TN_P2P_WAIT_ACK);
+    } else {
+        r->state = TN_P2P_SENDING;
+    }
     return tp->ops->am_send(tp, r->peer_world, TN_AM_EAGER, hdr, sizeof(*hdr), &iov,
                             iov.iov_len ? 1 : 0, &r->comp);
 }
@@ -80,6 +85,8 @@ void tn_eager_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, con
 void tn_eager_sync_ack(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,
                        size_t len)
 {
+    tn_request_t *r = tn_p2p_req(tn_p2p_hdr_id(hdr));
     (void)arg, (void)peer, (void)hdr_len, (void)data, (void)len;
-    tn_p2p_send_progress(tn_p2p_req(tn_p2p_hdr_id(hdr)), MPI_SUCCESS);
+    tn_p2p_unwait(r, TN_P2P_SENDING);
+    tn_p2p_send_progress(r, MPI_SUCCESS);
 }

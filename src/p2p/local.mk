@@ -5,4 +5,5 @@ src_libmpich_la_SOURCES += \
 	src/p2p/eager.c \
 	src/p2p/rndv.c \
 	src/p2p/rget.c \
+	src/p2p/lost.c \
 	src/p2p/p2p.c

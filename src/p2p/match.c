@@ -69,6 +69,32 @@ int tn_match_cancel(tn_request_t *r)
     return 1;
 }
 
+/* Does comm's peer group (remote group of an intercomm) hold world rank peer? */
+static int comm_has(const tn_comm_t *c, int peer)
+{
+    for (int i = 0, n = tn_comm_peer_size(c); i < n; i++)
+        if (tn_comm_world_rank(c, i) == peer)
+            return 1;
+    return 0;
+}
+
+tn_request_t *tn_match_take_peer(int peer)
+{
+    tn_request_t *taken = NULL;
+    for (int b = 0; b < N_BUCKETS; b++) {
+        for (tn_request_t *r = q.posted_head[b], *next; r; r = next) {
+            next = r->next;
+            if (r->peer == MPI_ANY_SOURCE ? comm_has(r->comm, peer)
+                                          : tn_comm_world_rank(r->comm, r->peer) == peer) {
+                posted_unlink(r);
+                r->next = taken;
+                taken = r;
+            }
+        }
+    }
+    return taken;
+}
+
 void tn_match_add_unexpected(struct tn_p2p_msg *m)
 {
     unsigned b = bucket(m->hdr.context_id);

@@ -73,6 +73,7 @@ int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, i
     *req = r;
     return MPI_SUCCESS;
 fail:
+    tn_p2p_unwait(r, 0);
     tn_request_free(r);
     return rc;
 }
@@ -89,11 +90,16 @@ int tn_p2p_irecv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,
         r->done = 1;
         return MPI_SUCCESS;
     }
+    int rc;
     struct tn_p2p_msg *m = tn_match_unexpected(r->context_id, src, tag, 1);
-    if (m)
+    if (m) {
         tn_p2p_recv_matched(r, m);
-    else
+    } else if (src >= 0 && (rc = tn_p2p_lost(tn_comm_world_rank(comm, src)))) {
+        r->status.MPI_ERROR = rc;
+        tn_request_complete(r);
+    } else {
         tn_match_post(r);
+    }
     return MPI_SUCCESS;
 }
 
@@ -209,7 +215,7 @@ void tn_p2p_send_ctrl(int peer_world, unsigned am_id, const void *hdr, size_t le
     if (!rc)
         rc = tp->ops->am_send(tp, peer_world, am_id, hdr, len, NULL, 0, NULL);
     if (rc)
-        tn_err_fatal(rc);
+        tn_progress_peer_lost(peer_world, rc);
 }
 
 void tn_p2p_send_progress(tn_request_t *r, int status)
@@ -238,5 +244,6 @@ int tn_p2p_recv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag, 
 
 void tn_p2p_finalize(void)
 {
+    tn_p2p_lost_finalize();
     tn_match_finalize();
 }

@@ -10,6 +10,9 @@
 enum tn_send_mode { TN_SEND_STD, TN_SEND_SYNC, TN_SEND_READY };
 
 void tn_p2p_finalize(void);
+/* World rank peer is lost (from the progress engine, see tn_progress_peer_lost):
+ * the operations waiting on it complete with code. */
+void tn_p2p_peer_lost(int peer, int code);
 
 int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, int tag,
                  tn_comm_t *comm, int ctx_off, int mode, tn_request_t **req);

@@ -59,9 +59,26 @@ struct tn_p2p_msg {
 enum tn_p2p_state {
     TN_P2P_POSTED = 1,  /* receive waiting in the posted queue */
     TN_P2P_WAIT_DATA,   /* receive matched an RTS, CTS sent */
-    TN_P2P_WAIT_CTS,    /* rendezvous send waiting for CTS */
-    TN_P2P_SENDING,     /* send waiting for transport completion / sync ack */
+    TN_P2P_WAIT_CTS,    /* rendezvous send waiting for CTS (or FIN, rendezvous-get) */
+    TN_P2P_WAIT_ACK,    /* synchronous eager send waiting for SYNC_ACK */
+    TN_P2P_SENDING,     /* send waiting for transport completion */
+    TN_P2P_READING,     /* receive reading a rendezvous-get payload */
 };
+
+/* lost.c: requests in the WAIT_* states wait for their peer's answer and are
+ * listed, so that a lost peer fails them. */
+void tn_p2p_wait_peer(tn_request_t *r, int state);
+/* Takes r off that list if it is there and sets its state. */
+void tn_p2p_unwait(tn_request_t *r, int state);
+/* By world rank: the error each lost peer was lost with; NULL until one is. */
+extern int *tn_p2p_lost_codes;
+/* The error world rank peer was lost with, or MPI_SUCCESS. */
+static inline int tn_p2p_lost(int peer_world)
+{
+    return __builtin_expect(tn_p2p_lost_codes != NULL, 0) ? tn_p2p_lost_codes[peer_world]
+                                                          : MPI_SUCCESS;
+}
+void tn_p2p_lost_finalize(void);
 
 static inline uint64_t tn_p2p_id(tn_request_t *r)
 {
@@ -96,6 +113,9 @@ void tn_match_add_unexpected(struct tn_p2p_msg *msg);
 struct tn_p2p_msg *tn_match_unexpected(uint16_t ctx, int src, int tag, int take);
 /* Removes rreq from the posted queue; 0 if it was not there. */
 int tn_match_cancel(tn_request_t *rreq);
+/* Removes the posted receives that world rank peer could match (named, or
+ * MPI_ANY_SOURCE on a communicator holding it); returns them linked by next. */
+tn_request_t *tn_match_take_peer(int peer);
 void tn_match_finalize(void);
 
 /* A receive has met its message. */
@@ -107,7 +127,8 @@ void tn_p2p_recv_rts(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr, int peer
 /* Fills source, tag and count (the bytes that fit) and flags truncation. */
 void tn_p2p_recv_status(tn_request_t *rreq, const tn_p2p_match_hdr_t *hdr);
 
-/* Sends a small control message; a failure is fatal (the peer is gone). */
+/* Sends a small control message; a failure means the peer is gone, and is
+ * reported as its loss. */
 void tn_p2p_send_ctrl(int peer_world, unsigned am_id, const void *hdr, size_t len);
 /* A send request has one transport completion or ack less to wait for. */
 void tn_p2p_send_progress(tn_request_t *sreq, int status);
@@ -126,6 +147,8 @@ int tn_p2p_payload(tn_request_t *r, struct iovec *iov);
 int tn_eager_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
 int tn_rndv_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
 int tn_rget_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr);
+/* Deregisters a rendezvous-get send's buffer, if registered. */
+void tn_rget_dereg(tn_request_t *r);
 /* Receiver side of rendezvous-get, once matched: reads, then FIN. */
 void tn_rget_start(tn_request_t *r, int peer_world, const void *rkey, size_t rkey_len);
 void tn_rget_fin_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, const void *data,

@@ -25,7 +25,7 @@ int tn_rget_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr)
         return rc;
     hdr->flags |= TN_P2P_FLAG_GET;
     memcpy(rts, hdr, sizeof(*hdr));
-    r->state = TN_P2P_WAIT_CTS;
+    tn_p2p_wait_peer(r, TN_P2P_WAIT_CTS);
     r->pending = 1; /* FIN */
     rc = tp->ops->am_send(tp, r->peer_world, TN_AM_RTS, rts, sizeof(*hdr) + rkey_len, NULL, 0,
                           NULL);
@@ -40,24 +40,25 @@ void tn_rget_fin_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, c
                          size_t len)
 {
     tn_request_t *r = tn_p2p_req(tn_p2p_hdr_id(hdr));
+    (void)arg, (void)peer, (void)hdr_len, (void)data, (void)len;
+    tn_p2p_unwait(r, 0);
+    tn_rget_dereg(r);
+    tn_p2p_send_progress(r, MPI_SUCCESS);
+}
+
+void tn_rget_dereg(tn_request_t *r)
+{
     tn_tp_t *tp;
-    (void)arg, (void)hdr_len, (void)data, (void)len;
-    if (tn_transport_for(peer, &tp) == MPI_SUCCESS)
+    if (r->mr && tn_transport_for(r->peer_world, &tp) == MPI_SUCCESS)
         tp->ops->mem_dereg(tp, r->mr);
     r->mr = NULL;
-    tn_p2p_send_progress(r, MPI_SUCCESS);
 }
 
 /* The read has landed: unpack if it went to a bounce buffer, tell the sender. */
 static void rget_finish(tn_request_t *r, int status)
 {
     tn_p2p_id_hdr_t fin = {.req = r->remote_id};
-    if (r->mr) {
-        tn_tp_t *tp;
-        if (tn_transport_for(r->peer_world, &tp) == MPI_SUCCESS)
-            tp->ops->mem_dereg(tp, r->mr);
-        r->mr = NULL;
-    }
+    tn_rget_dereg(r);
     if (status) {
         r->status.MPI_ERROR = status;
     } else if (r->tmp) {

@@ -15,7 +15,7 @@ static void data_sent(tn_tp_completion_t *c, int status)
 
 int tn_rndv_send(tn_request_t *r, tn_tp_t *tp, tn_p2p_match_hdr_t *hdr)
 {
-    r->state = TN_P2P_WAIT_CTS;
+    tn_p2p_wait_peer(r, TN_P2P_WAIT_CTS);
     r->pending = 1;
     return tp->ops->am_send(tp, r->peer_world, TN_AM_RTS, hdr, sizeof(*hdr), NULL, 0, NULL);
 }
@@ -30,32 +30,31 @@ void tn_rndv_cts_arrived(void *arg, int peer, const void *hdr_, size_t hdr_len, 
     tn_p2p_id_hdr_t dh = {.req = cts->rreq};
     struct iovec iov;
     tn_tp_t *tp;
+    tn_p2p_unwait(r, TN_P2P_SENDING);
     int rc = tn_p2p_payload(r, &iov);
     if (!rc)
         rc = tn_transport_for(peer, &tp);
-    if (rc) {
-        tn_p2p_send_progress(r, rc);
-        return;
+    if (!rc) {
+        r->comp.cb = data_sent;
+        rc = tp->ops->am_send(tp, peer, TN_AM_DATA, &dh, sizeof(dh), &iov, iov.iov_len ? 1 : 0,
+                              &r->comp);
     }
-    r->state = TN_P2P_SENDING;
-    r->comp.cb = data_sent;
-    rc = tp->ops->am_send(tp, peer, TN_AM_DATA, &dh, sizeof(dh), &iov, iov.iov_len ? 1 : 0,
-                          &r->comp);
-    if (rc)
-        tn_err_fatal(rc);
+    if (rc) /* the completion will not run */
+        tn_p2p_send_progress(r, rc);
 }
 
 void tn_p2p_recv_rts(tn_request_t *r, const tn_p2p_match_hdr_t *hdr, int peer_world,
                      const void *rkey, size_t rkey_len)
 {
     tn_p2p_recv_status(r, hdr);
-    r->state = TN_P2P_WAIT_DATA;
     r->peer_world = peer_world;
     r->remote_id = hdr->sreq;
     if (hdr->flags & TN_P2P_FLAG_GET) {
+        r->state = TN_P2P_READING;
         tn_rget_start(r, peer_world, rkey, rkey_len);
         return;
     }
+    tn_p2p_wait_peer(r, TN_P2P_WAIT_DATA);
     tn_p2p_cts_hdr_t cts = {.sreq = hdr->sreq, .rreq = tn_p2p_id(r)};
     tn_p2p_send_ctrl(peer_world, TN_AM_CTS, &cts, sizeof(cts));
 }
@@ -114,5 +113,6 @@ void tn_rndv_data_arrived(void *arg, int peer, const void *hdr, size_t hdr_len, 
         tn_dtype_unpack(r->dt, r->buf, r->count, 0, data, n);
     else if (r->tmp)
         tn_dtype_unpack(r->dt, r->buf, r->count, 0, r->tmp, n);
+    tn_p2p_unwait(r, 0);
     tn_request_complete(r);
 }

@@ -20,6 +20,7 @@ if [ ! -x "$MPIRUN" ] || [ ! -x "$HELPERS/pmi_probe" ]; then
     exit 2
 fi
 MPIRUN=$(cd "$(dirname "$MPIRUN")" && pwd)/$(basename "$MPIRUN")
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TMP=$(mktemp -d /tmp/tern-launcher.XXXXXX)
 # a unique program name, so that leftover processes can be found with pgrep
 PROBE=$TMP/tnprobe$$
@@ -189,6 +190,81 @@ check "no process is left behind" none_left
 run -n 2 sh -c 'sleep 300 & exit 3'
 check "a failing rank's own children are killed too" eval 'is "$status" 3 && quick && none_left'
 
+# --disable-auto-cleanup: a failed rank is reported, the others run on. Rank 1
+# exits; the others finish only once mpirun has reaped it (kill -0 fails), so
+# without the option they would have been stopped before printing.
+cat >outlive <<'EOF'
+#!/bin/bash
+if [ "$PMI_RANK" = 1 ]; then echo $$ >pid1.tmp && mv pid1.tmp pid1; exit 5; fi
+until [ -s pid1 ]; do sleep 0.05; done
+while kill -0 "$(cat pid1)" 2>/dev/null; do sleep 0.05; done
+echo "rank $PMI_RANK done"
+[ "$PMI_RANK" = 2 ] && exit 6
+exit 0
+EOF
+chmod +x outlive
+rm -f pid1
+run -n 3 --disable-auto-cleanup ./outlive
+check "--disable-auto-cleanup: the others run to their end" \
+    eval 'is "$(sort out | tr "\n" "|")" "rank 0 done|rank 2 done|"'
+check "--disable-auto-cleanup: the first failure's status" is "$status" 5
+check "--disable-auto-cleanup: every failure is reported" \
+    eval 'has err "rank 1 \(pid [0-9]+\) on host .* exited with status 5" && has err "rank 2 .*exited with status 6"'
+rm -f pid1
+run -n 3 ./outlive
+check "without it the others are stopped" \
+    eval 'is "$status" 5 && ! has out done && quick && none_left'
+
+run -n 3 -disable-auto-cleanup "$PROBE" segv 1
+check "-disable-auto-cleanup (hydra's spelling): a crash gives its status" is "$status" 139
+check "a crash while the others wait in a PMI barrier fails the barrier for them" \
+    eval 'has err "rank 1 .*killed by signal 11" && has err "the barrier fails for them" && has err "rank [02] .*exited" && quick && none_left'
+
+run -n 3 --disable-auto-cleanup "$PROBE" abort 0 5
+check "--disable-auto-cleanup: MPI_Abort still stops the whole job" \
+    eval 'is "$status" 5 && has err "called MPI_Abort with error code 5" && quick && none_left'
+
+# A rank killed before every local rank has mapped the shared-memory segment
+# leaves it in /dev/shm; mpirun removes the job's (tern-<its pid>-*) at the end.
+# run_bg ARGS...: as run, with mpirun's own pid in mpirun_pid.
+run_bg() {
+    local t0=$EPOCHREALTIME watchdog
+    "$MPIRUN" "$@" </dev/null >out 2>err &
+    mpirun_pid=$!
+    { sleep 60 && kill -KILL "$mpirun_pid"; } 2>/dev/null &
+    watchdog=$!
+    wait "$mpirun_pid"
+    status=$?
+    kill "$watchdog" 2>/dev/null
+    elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+}
+no_segment() { ! ls /dev/shm/tern-"$mpirun_pid"-* >/dev/null 2>&1; }
+
+cat >leaves_segment <<'EOF'
+#!/bin/bash
+[ "$PMI_RANK" = 0 ] && echo "job $TERN_JOB_ID" && : >"/dev/shm/tern-$TERN_JOB_ID-$$-0000000000000000"
+kill -KILL $$
+EOF
+chmod +x leaves_segment
+run_bg -n 2 ./leaves_segment
+check "TERN_JOB_ID is mpirun's pid" has out "^job $mpirun_pid$"
+check "a killed rank's shm segment is removed by mpirun" eval 'is "$status" 137 && no_segment'
+
+# The same with Tern's own MPI programs when an mpicc sits beside mpirun (an
+# installed mpirun): tests/mpi/shm_killed.c kills rank 1 in MPI_Init once the
+# segment exists (init), or while the others flood it with sends.
+if [ -x "$(dirname "$MPIRUN")/mpicc" ] &&
+    "$(dirname "$MPIRUN")/mpicc" -o shm_killed "$SRC/tests/mpi/shm_killed.c" 2>/dev/null; then
+    for mode in init flood; do
+        run_bg -n 4 ./shm_killed "$mode"
+        check "shm_killed $mode: the job ends with rank 1's SIGKILL" \
+            eval '[ "$status" -ne 0 ] && has err "rank 1 .*killed by signal 9" && quick && none_left'
+        check "shm_killed $mode: no segment of the job is left in /dev/shm" no_segment
+    done
+else
+    echo "skip shm_killed: no Tern mpicc beside $MPIRUN"
+fi
+
 # SIGINT to mpirun while the ranks run
 "$MPIRUN" -n 2 "$PROBE" hang </dev/null >out 2>err &
 mpirun_pid=$!
@@ -232,6 +308,7 @@ check "--oversubscribe and --allow-run-as-root are accepted" is "$status" 0
 
 run --help
 check "--help prints usage" eval 'is "$status" 0 && has out "^Usage: mpirun"'
+check "--help documents --disable-auto-cleanup" has out "^  --disable-auto-cleanup"
 run --version
 check "--version prints the version" eval 'is "$status" 0 && has out "^mpirun \(Tern\)"'
 

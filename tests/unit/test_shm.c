@@ -16,6 +16,7 @@
 #include <mpi.h>
 #include "core/config.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "providers/shm/shm.h"
 
 #define MAXI 3
@@ -47,6 +48,14 @@ typedef struct inst {
 static inst_t g[MAXI];
 static uint32_t sent[MAXI][MAXI];
 static int node_of[MAXI];
+
+/* The progress engine is not linked in: its hook records the last report. */
+static int lost_peer = -1, lost_code;
+void tn_progress_peer_lost(int peer, int code)
+{
+    lost_peer = peer;
+    lost_code = code;
+}
 
 typedef struct counted {
     tn_tp_completion_t c;
@@ -646,6 +655,62 @@ START_TEST(killed_ranks_leave_no_segment)
 }
 END_TEST
 
+/* A peer killed while we have sends queued for it: what it sent before is
+ * delivered, then it is reported lost (to the progress engine) by an idle
+ * progress call, with a message naming it; the queued send fails with that
+ * error, and later sends to it fail at once. */
+START_TEST(dead_peer_is_reported)
+{
+    int up[2];
+    char c;
+    counted_t k = {.c.cb = counted_cb};
+    uint8_t buf[900] = {0};
+
+    tn_config.spin_count = 1;
+    lost_peer = -1;
+    ck_assert_int_eq(pipe(up), 0);
+    open_inst(0, 2);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        alarm(60);
+        open_inst(1, 2);
+        if (start_thread(&g[1]), g[1].start_rc)
+            _exit(2);
+        for (int i = 0; i < 3; i++)
+            send_pat(1, 0, AM_PLAIN, 100);
+        if (write(up[1], "x", 1) != 1)
+            _exit(2);
+        for (;;)
+            pause();
+    }
+    start_thread(&g[0]);
+    ck_assert_int_eq(g[0].start_rc, MPI_SUCCESS);
+    ck_assert_int_eq(read(up[0], &c, 1), 1);
+    for (int i = 0; i < 5000 && k.calls == 0 && shm(0)->nqueued == 0; i++)
+        send_ok(0, 1, AM_PLAIN, buf, sizeof(buf), NULL); /* fills the ring */
+    send_ok(0, 1, AM_PLAIN, buf, sizeof(buf), &k.c);
+    ck_assert_int_eq(k.calls, 0);
+    ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    UNTIL(progress_ok(0), lost_peer == 1);
+    ck_assert_int_eq(g[0].got, 3);
+    char want[128];
+    snprintf(want, sizeof(want), "rank 0: lost rank 1 (process %d exited) on the shared-memory "
+             "transport", (int)pid);
+    ck_assert_str_eq(tn_err_string(lost_code), want);
+    ck_assert_int_eq(k.calls, 1);
+    ck_assert_int_eq(k.status, lost_code);
+    ck_assert_int_eq(g[0].tp->ops->flush(g[0].tp), 1);
+    ck_assert_int_eq(am_send(0, 1, AM_PLAIN, buf, 8, NULL), lost_code);
+    lost_peer = -1;
+    for (int i = 0; i < 1000; i++)
+        progress_ok(0);
+    ck_assert_int_eq(lost_peer, -1); /* reported once */
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+}
+END_TEST
+
 /* A segment /dev/shm can not hold: the error names the size and the space
  * left, and nothing stays behind. */
 START_TEST(segment_too_large_is_a_clear_error)
@@ -667,7 +732,7 @@ START_TEST(segment_too_large_is_a_clear_error)
     const char *msg = tn_err_string(rc);
     ck_assert_msg(strstr(msg, want) && strstr(msg, "/dev/shm has"), "message: %s", msg);
     char prefix[32];
-    snprintf(prefix, sizeof(prefix), "tern-%d-", (int)getpid());
+    snprintf(prefix, sizeof(prefix), "tern-%u-%d-", tn_config.job_id, (int)getpid());
     DIR *d = opendir("/dev/shm");
     ck_assert_ptr_nonnull(d);
     for (struct dirent *e; (e = readdir(d));)
@@ -727,6 +792,7 @@ static Suite *suite(void)
     tcase_add_test(t, no_wakeups_without_the_fd_exchange);
     tcase_add_test(t, wake_across_processes);
     tcase_add_test(t, killed_ranks_leave_no_segment);
+    tcase_add_test(t, dead_peer_is_reported);
     tcase_add_test(t, segment_too_large_is_a_clear_error);
     tcase_add_test(t, bad_sends_are_errors);
     suite_add_tcase(s, t);
