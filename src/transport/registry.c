@@ -43,11 +43,21 @@ static const tn_transport_ops_t *const all_ops[N_PROVIDERS + 1] = {
     &tn_self_ops,
 };
 
+/* DESIGN: a provider that serves none of our peers yet (none was chosen
+ * through it, it never had an event) is polled only every TN_TP_QUIET_EVERY
+ * passes and on the first pass after a sleep. A single-node job must not pay
+ * tcp's epoll_wait syscall on every pass of its shared-memory fast path, and
+ * a peer that reaches us through such a provider later is still noticed a
+ * few passes on; from then on the provider is busy and polled every pass. */
+#define TN_TP_QUIET_EVERY 64
+
 static struct {
     tn_tp_t *self;
     tn_tp_t *open[N_PROVIDERS];   /* opened providers, in preference order */
     const char *name[N_PROVIDERS];
+    char busy[N_PROVIDERS];       /* serves a peer: polled on every pass */
     int nopen;
+    unsigned pass;                /* passes since the last full one */
     tn_tp_t **peer;               /* world_size entries, filled on first use */
     int *node_of;
     int rank, size;
@@ -225,6 +235,7 @@ static int choose(int peer, tn_tp_t **tp)
             continue;
         if (allowed(theirs, reg.name[i])) {
             *tp = reg.peer[peer] = reg.open[i];
+            reg.busy[i] = 1;
             if (tn_config.debug)
                 fprintf(stderr, "[tern] rank %d reaches rank %d through %s\n", reg.rank, peer,
                         reg.name[i]);
@@ -251,10 +262,17 @@ int tn_transport_for(int peer, tn_tp_t **tp)
 int tn_transport_progress(void)
 {
     int total = reg.self ? reg.self->ops->progress(reg.self) : 0;
+    int all = ++reg.pass >= TN_TP_QUIET_EVERY;
+    if (all)
+        reg.pass = 0;
     for (int i = 0; i < reg.nopen; i++) {
+        if (!reg.busy[i] && !all)
+            continue;
         int n = reg.open[i]->ops->progress(reg.open[i]);
         if (n < 0)
             return n;
+        if (n > 0)
+            reg.busy[i] = 1;
         total += n;
     }
     return total;
@@ -263,6 +281,7 @@ int tn_transport_progress(void)
 int tn_transport_wait_fds(int *fds, int max)
 {
     int n = 0;
+    reg.pass = TN_TP_QUIET_EVERY - 1; /* whatever wakes us is seen at once */
     for (int i = 0; i < reg.nopen && n < max; i++) {
         if (reg.open[i]->wait_fd < 0)
             return -1;
