@@ -1,6 +1,7 @@
 /* tern_info: what this Tern is, which providers it has, and every tunable. */
 #include <stdio.h>
 #include <mpi.h>
+#include "coll/select.h"
 #include "core/config.h"
 #include "transport/transport.h"
 
@@ -25,6 +26,8 @@ int main(void)
         printf("\nProvider %s:\n", ops[i]->name);
         ops[i]->describe(stdout);
     }
+    printf("\nCollective algorithms:\n");
+    tn_coll_select_describe(stdout);
     printf("\nEnvironment variables:\n");
     for (int i = 0; i < nvars; i++)
         printf("  TERN_%-16s default %s\n  %-21s %s\n", vars[i].name, vars[i].default_str, "",

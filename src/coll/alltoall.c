@@ -2,25 +2,26 @@
  *
  * All three describe, per peer, a block to send and a block to receive, and
  * share two algorithms:
- *  - batched: in step i a rank receives from rank + i and sends to rank - i;
- *    steps are posted TN_COLL_BATCH/2 at a time and completed together. Matching
- *    operations fall in the same batch on both sides, so batches can not
- *    deadlock, and no rank floods the network with p messages at once;
- *  - pairwise (alltoall with blocks >= TN_ALLTOALL_LONG): p-1 exchanges with one
- *    peer at a time (rank XOR i on power-of-two sizes), which keeps every link
- *    busy without contention.
+ *  - linear: in step i a rank receives from rank + i and sends to rank - i;
+ *    steps are posted TN_COLL_BATCH/2 at a time, a fence after each batch.
+ *    Matching operations fall in the same batch on both sides, so batches can
+ *    not deadlock, and no rank floods the network with p messages at once;
+ *  - pairwise: p-1 exchanges with one peer at a time (rank XOR i on
+ *    power-of-two sizes), which keeps every link busy without contention.
+ * Alltoall also has bruck (small blocks): ceil(log2 p) rounds; in round k
+ * every block whose distance to its destination has bit k set moves k ranks
+ * on, all of them packed in one message.
  * Empty blocks (0 bytes, as both sides know) are not sent. MPI_IN_PLACE works
  * on a copy of the receive blocks. */
-#include <stdlib.h>
 #include "coll/util.h"
 
 /* One side (send or receive) of an exchange. */
 typedef struct side {
     char *buf;
-    MPI_Aint count;              /* counts == NULL: block i is count elements at i * count * ext */
-    const MPI_Aint *counts;      /* else block i is counts[i] elements */
-    const MPI_Aint *displs;      /* ... at displs[i] elements (displs[i] bytes with types) */
-    tn_datatype_t *type;         /* the type of every block, unless types */
+    MPI_Aint count; /* counts == NULL: block i is count elements at i * count * ext */
+    const MPI_Aint *counts; /* else block i is counts[i] elements */
+    const MPI_Aint *displs; /* ... at displs[i] elements (displs[i] bytes with types) */
+    tn_datatype_t *type; /* the type of every block, unless types */
     tn_datatype_t *const *types; /* alltoallw: the type of block i */
 } side_t;
 
@@ -40,22 +41,23 @@ static char *side_block(const side_t *s, int i, MPI_Aint *count, tn_datatype_t *
     return s->buf + s->displs[i] * s->type->extent;
 }
 
-static int side_empty(const side_t *s, int i)
+/* Block i of side d: the peer to name in its send or receive, MPI_PROC_NULL
+ * when it is empty. */
+static char *side_peer(const side_t *d, int i, MPI_Aint *count, tn_datatype_t **dt, int *peer)
 {
-    MPI_Aint count;
-    tn_datatype_t *dt;
-    side_block(s, i, &count, &dt);
-    return (size_t)count * (size_t)dt->size == 0;
+    char *at = side_block(d, i, count, dt);
+    *peer = (size_t)*count * (size_t)(*dt)->size != 0 ? i : MPI_PROC_NULL;
+    return at;
 }
 
-/* For MPI_IN_PLACE: *copy describes the same blocks as s in fresh memory (*mem). */
-static int side_dup(const side_t *s, int p, void **mem, side_t *copy, const char *fname)
+/* For MPI_IN_PLACE: *copy describes the same blocks as d in scratch memory. */
+static int side_dup(tn_sched_t *s, const side_t *d, int p, side_t *copy)
 {
     MPI_Aint lo = 0, hi = 0, count, l, h;
     tn_datatype_t *dt;
     int any = 0, rc;
     for (int i = 0; i < p; i++) {
-        MPI_Aint off = side_block(s, i, &count, &dt) - s->buf;
+        MPI_Aint off = side_block(d, i, &count, &dt) - d->buf;
         if (!count)
             continue;
         tn_coll_span(count, dt, &l, &h);
@@ -66,120 +68,177 @@ static int side_dup(const side_t *s, int p, void **mem, side_t *copy, const char
         any = 1;
     }
     void *start;
-    if ((rc = tn_coll_scratch_bytes((size_t)(hi - lo), NULL, mem, &start, fname)))
+    if ((rc = tn_sched_scratch_bytes(s, (size_t)(hi - lo), &start)))
         return rc;
-    *copy = *s;
+    *copy = *d;
     copy->buf = (char *)start - lo;
-    for (int i = 0; i < p; i++) {
-        char *from = side_block(s, i, &count, &dt), *to = copy->buf + (from - s->buf);
-        if (count && (rc = tn_dtype_copy(from, count, dt, to, count, dt))) {
-            free(*mem);
-            return rc;
-        }
+    for (int i = 0; !rc && i < p; i++) {
+        char *from = side_block(d, i, &count, &dt), *to = copy->buf + (from - d->buf);
+        if (count)
+            rc = tn_sched_copy(s, from, count, dt, to, count, dt);
     }
-    return MPI_SUCCESS;
+    return rc;
 }
 
-static int copy_own(const side_t *snd, const side_t *rcv, int rank)
+static int copy_own(tn_sched_t *s, const side_t *snd, const side_t *rcv, int rank)
 {
     MPI_Aint sc, rc;
     tn_datatype_t *st, *rt;
     char *from = side_block(snd, rank, &sc, &st), *to = side_block(rcv, rank, &rc, &rt);
-    return tn_dtype_copy(from, sc, st, to, rc, rt);
+    return tn_sched_copy(s, from, sc, st, to, rc, rt);
 }
 
-static int exchange_batched(const side_t *snd, const side_t *rcv, int tag, tn_comm_t *comm)
+static int exchange_linear(tn_sched_t *s, const side_t *snd, const side_t *rcv)
 {
-    int p = comm->size, rank = comm->rank, rc;
-    if ((rc = copy_own(snd, rcv, rank)))
-        return rc;
-    tn_request_t *reqs[TN_COLL_BATCH];
-    for (int base = 1; base < p; base += TN_COLL_BATCH / 2) {
-        int end = base + TN_COLL_BATCH / 2 < p ? base + TN_COLL_BATCH / 2 : p, n = 0;
-        MPI_Aint count;
-        tn_datatype_t *dt;
-        for (int i = base; i < end; i++) {
-            int src = (rank + i) % p;
-            if (side_empty(rcv, src))
-                continue;
-            char *at = side_block(rcv, src, &count, &dt);
-            if ((rc = tn_p2p_irecv(at, count, dt, src, tag, comm, TN_CTX_COLL, &reqs[n])))
-                return tn_coll_unwind(n, reqs, rc);
-            n++;
+    tn_comm_t *comm = tn_sched_comm(s);
+    int p = comm->size, rank = comm->rank, rc = copy_own(s, snd, rcv, rank), peer;
+    MPI_Aint count;
+    tn_datatype_t *dt;
+    for (int base = 1; !rc && base < p; base += TN_COLL_BATCH / 2) {
+        int end = base + TN_COLL_BATCH / 2 < p ? base + TN_COLL_BATCH / 2 : p;
+        for (int i = base; !rc && i < end; i++) {
+            char *at = side_peer(rcv, (rank + i) % p, &count, &dt, &peer);
+            rc = tn_sched_recv(s, at, count, dt, peer);
         }
-        for (int i = base; i < end; i++) {
-            int dst = (rank - i + p) % p;
-            if (side_empty(snd, dst))
-                continue;
-            char *at = side_block(snd, dst, &count, &dt);
-            rc = tn_p2p_isend(at, count, dt, dst, tag, comm, TN_CTX_COLL, TN_SEND_STD, &reqs[n]);
-            if (rc)
-                return tn_coll_unwind(n, reqs, rc);
-            n++;
+        for (int i = base; !rc && i < end; i++) {
+            char *at = side_peer(snd, (rank - i + p) % p, &count, &dt, &peer);
+            rc = tn_sched_send(s, at, count, dt, peer);
         }
-        if ((rc = tn_request_waitall(n, reqs)))
-            return rc;
+        if (!rc)
+            rc = tn_sched_fence(s);
     }
-    return MPI_SUCCESS;
+    return rc;
 }
 
-static int exchange_pairwise(const side_t *snd, const side_t *rcv, int tag, tn_comm_t *comm)
+static int exchange_pairwise(tn_sched_t *s, const side_t *snd, const side_t *rcv)
 {
-    int p = comm->size, rank = comm->rank, pow2 = !(p & (p - 1)), rc;
-    if ((rc = copy_own(snd, rcv, rank)))
-        return rc;
-    for (int i = 1; i < p; i++) {
+    tn_comm_t *comm = tn_sched_comm(s);
+    int p = comm->size, rank = comm->rank, pow2 = !(p & (p - 1));
+    int rc = copy_own(s, snd, rcv, rank);
+    for (int i = 1; !rc && i < p; i++) {
         int dst = pow2 ? rank ^ i : (rank + i) % p, src = pow2 ? rank ^ i : (rank - i + p) % p;
         MPI_Aint sc, rcnt;
         tn_datatype_t *st, *rt;
-        char *from = side_block(snd, dst, &sc, &st), *to = side_block(rcv, src, &rcnt, &rt);
-        rc = tn_coll_sendrecv(from, sc, st, side_empty(snd, dst) ? MPI_PROC_NULL : dst, to, rcnt,
-                              rt, side_empty(rcv, src) ? MPI_PROC_NULL : src, tag, comm);
-        if (rc)
-            return rc;
+        char *from = side_peer(snd, dst, &sc, &st, &dst),
+             *to = side_peer(rcv, src, &rcnt, &rt, &src);
+        rc = tn_coll_sendrecv(s, from, sc, st, dst, to, rcnt, rt, src);
     }
-    return MPI_SUCCESS;
+    return rc;
 }
 
 /* Runs the exchange, first copying the receive blocks when sbuf is MPI_IN_PLACE. */
-static int exchange(const void *sbuf, side_t *snd, const side_t *rcv, int pairwise, int tag,
-                    tn_comm_t *comm, const char *fname)
+static int exchange(tn_sched_t *s, const void *sbuf, side_t *snd, const side_t *rcv, int pairwise)
 {
-    void *mem = NULL;
     int rc;
-    if (sbuf == MPI_IN_PLACE && (rc = side_dup(rcv, comm->size, &mem, snd, fname)))
+    if (sbuf == MPI_IN_PLACE && (rc = side_dup(s, rcv, tn_sched_comm(s)->size, snd)))
         return rc;
-    rc = pairwise ? exchange_pairwise(snd, rcv, tag, comm) : exchange_batched(snd, rcv, tag, comm);
-    free(mem);
+    return pairwise ? exchange_pairwise(s, snd, rcv) : exchange_linear(s, snd, rcv);
+}
+
+/* Bruck (see the top). tmp (p blocks of rcount elements of rtype) block i
+ * first holds the block for rank + i, at the end the one from rank - i. */
+static int alltoall_bruck(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                          void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype, size_t bb)
+{
+    tn_comm_t *comm = tn_sched_comm(s);
+    int p = comm->size, rank = comm->rank, rc;
+    tn_datatype_t *byte = tn_coll_bytes();
+    void *tmp, *spack, *rpack;
+    MPI_Aint b = (MPI_Aint)bb;
+    if ((rc = tn_sched_scratch(s, p * rcount, rtype, &tmp)) ||
+        (rc = tn_sched_scratch_bytes(s, (size_t)(p / 2 + 1) * bb, &spack)) ||
+        (rc = tn_sched_scratch_bytes(s, (size_t)(p / 2 + 1) * bb, &rpack)))
+        return rc;
+    for (int i = 0; !rc && i < p; i++)
+        rc = tn_sched_copy(s, tn_coll_block(sbuf, (rank + i) % p, scount, stype), scount, stype,
+                           tn_coll_block(tmp, i, rcount, rtype), rcount, rtype);
+    for (int k = 1; !rc && k < p; k <<= 1) {
+        int n = 0;
+        for (int i = k; !rc && i < p; i++)
+            if (i & k)
+                rc = tn_sched_copy(s, tn_coll_block(tmp, i, rcount, rtype), rcount, rtype,
+                                   (char *)spack + n++ * b, b, byte);
+        if (!rc)
+            rc = tn_coll_sendrecv(s, spack, n * b, byte, (rank + k) % p, rpack, n * b, byte,
+                                  (rank - k + p) % p);
+        n = 0;
+        for (int i = k; !rc && i < p; i++)
+            if (i & k)
+                rc = tn_sched_copy(s, (char *)rpack + n++ * b, b, byte,
+                                   tn_coll_block(tmp, i, rcount, rtype), rcount, rtype);
+    }
+    for (int j = 0; !rc && j < p; j++)
+        rc = tn_sched_copy(s, tn_coll_block(tmp, (rank - j + p) % p, rcount, rtype), rcount, rtype,
+                           tn_coll_block(rbuf, j, rcount, rtype), rcount, rtype);
     return rc;
+}
+
+int tn_coll_alltoall_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                           void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype)
+{
+    size_t bb = (size_t)rcount * (size_t)rtype->size;
+    if (bb == 0)
+        return MPI_SUCCESS;
+    int algo = tn_coll_algo(TN_COLL_ALLTOALL, tn_sched_comm(s)->size, bb, 1);
+    if (algo == TN_ALLTOALL_BRUCK) {
+        if (sbuf == MPI_IN_PLACE)
+            return alltoall_bruck(s, rbuf, rcount, rtype, rbuf, rcount, rtype, bb);
+        return alltoall_bruck(s, sbuf, scount, stype, rbuf, rcount, rtype, bb);
+    }
+    side_t snd = {.buf = (char *)sbuf, .count = scount, .type = stype};
+    side_t rcv = {.buf = rbuf, .count = rcount, .type = rtype};
+    return exchange(s, sbuf, &snd, &rcv, algo == TN_ALLTOALL_PAIRWISE);
+}
+
+int tn_coll_alltoallv_sched(tn_sched_t *s, const void *sbuf, const MPI_Aint *scounts,
+                            const MPI_Aint *sdispls, tn_datatype_t *stype, void *rbuf,
+                            const MPI_Aint *rcounts, const MPI_Aint *rdispls, tn_datatype_t *rtype)
+{
+    side_t snd = {.buf = (char *)sbuf, .counts = scounts, .displs = sdispls, .type = stype};
+    side_t rcv = {.buf = rbuf, .counts = rcounts, .displs = rdispls, .type = rtype};
+    int algo = tn_coll_algo(TN_COLL_ALLTOALLV, tn_sched_comm(s)->size, 0, 1);
+    return exchange(s, sbuf, &snd, &rcv, algo == TN_ALLTOALLV_PAIRWISE);
+}
+
+int tn_coll_alltoallw_sched(tn_sched_t *s, const void *sbuf, const MPI_Aint *scounts,
+                            const MPI_Aint *sdispls, tn_datatype_t *const *stypes, void *rbuf,
+                            const MPI_Aint *rcounts, const MPI_Aint *rdispls,
+                            tn_datatype_t *const *rtypes)
+{
+    side_t snd = {.buf = (char *)sbuf, .counts = scounts, .displs = sdispls, .types = stypes};
+    side_t rcv = {.buf = rbuf, .counts = rcounts, .displs = rdispls, .types = rtypes};
+    int algo = tn_coll_algo(TN_COLL_ALLTOALLW, tn_sched_comm(s)->size, 0, 1);
+    return exchange(s, sbuf, &snd, &rcv, algo == TN_ALLTOALLV_PAIRWISE);
 }
 
 int tn_coll_alltoall(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, void *rbuf,
                      MPI_Aint rcount, tn_datatype_t *rtype, tn_comm_t *comm)
 {
-    size_t bb = (size_t)rcount * (size_t)rtype->size;
-    if (bb == 0)
-        return MPI_SUCCESS;
-    side_t snd = {.buf = (char *)sbuf, .count = scount, .type = stype};
-    side_t rcv = {.buf = rbuf, .count = rcount, .type = rtype};
-    return exchange(sbuf, &snd, &rcv, bb >= TN_ALLTOALL_LONG, TN_TAG_ALLTOALL, comm,
-                    "MPI_Alltoall");
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Alltoall", &s);
+    return rc ? rc
+              : tn_coll_finish(s,
+                               tn_coll_alltoall_sched(s, sbuf, scount, stype, rbuf, rcount, rtype));
 }
 
 int tn_coll_alltoallv(const void *sbuf, const MPI_Aint *scounts, const MPI_Aint *sdispls,
                       tn_datatype_t *stype, void *rbuf, const MPI_Aint *rcounts,
                       const MPI_Aint *rdispls, tn_datatype_t *rtype, tn_comm_t *comm)
 {
-    side_t snd = {.buf = (char *)sbuf, .counts = scounts, .displs = sdispls, .type = stype};
-    side_t rcv = {.buf = rbuf, .counts = rcounts, .displs = rdispls, .type = rtype};
-    return exchange(sbuf, &snd, &rcv, 0, TN_TAG_ALLTOALLV, comm, "MPI_Alltoallv");
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Alltoallv", &s);
+    return rc ? rc
+              : tn_coll_finish(s, tn_coll_alltoallv_sched(s, sbuf, scounts, sdispls, stype, rbuf,
+                                                          rcounts, rdispls, rtype));
 }
 
 int tn_coll_alltoallw(const void *sbuf, const MPI_Aint *scounts, const MPI_Aint *sdispls,
                       tn_datatype_t *const *stypes, void *rbuf, const MPI_Aint *rcounts,
                       const MPI_Aint *rdispls, tn_datatype_t *const *rtypes, tn_comm_t *comm)
 {
-    side_t snd = {.buf = (char *)sbuf, .counts = scounts, .displs = sdispls, .types = stypes};
-    side_t rcv = {.buf = rbuf, .counts = rcounts, .displs = rdispls, .types = rtypes};
-    return exchange(sbuf, &snd, &rcv, 0, TN_TAG_ALLTOALLW, comm, "MPI_Alltoallw");
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Alltoallw", &s);
+    return rc ? rc
+              : tn_coll_finish(s, tn_coll_alltoallw_sched(s, sbuf, scounts, sdispls, stypes, rbuf,
+                                                          rcounts, rdispls, rtypes));
 }

@@ -1,6 +1,11 @@
 /* Collective operations over p2p, on the communicator's collective context.
  * Arguments are already validated by the API layer; sbuf may be MPI_IN_PLACE
- * where the standard allows it. Each returns MPI_SUCCESS or an error code. */
+ * where the standard allows it. Each returns MPI_SUCCESS or an error code.
+ *
+ * tn_coll_<op>_sched appends the operation to schedule s (on its
+ * communicator; see sched.h), choosing the algorithm (select.h); the buffers
+ * and arrays it is given must stay valid until s completes. tn_coll_<op> is
+ * the blocking form for internal users: build, run, free. */
 #ifndef TN_COLL_H
 #define TN_COLL_H
 
@@ -9,40 +14,59 @@
 #include "core/datatype.h"
 #include "core/op.h"
 
-/* Tags on the collective context: one fixed tag per blocking operation. Blocking
- * collectives on a communicator are called in the same order everywhere and p2p
- * is non-overtaking, so a fixed tag can not match a message of another call. */
-enum tn_coll_tag {
-    TN_TAG_BARRIER = 1,
-    TN_TAG_BCAST,
-    TN_TAG_REDUCE,
-    TN_TAG_ALLREDUCE,
-    TN_TAG_GATHER,
-    TN_TAG_GATHERV,
-    TN_TAG_SCATTER,
-    TN_TAG_SCATTERV,
-    TN_TAG_ALLGATHER,
-    TN_TAG_ALLGATHERV,
-    TN_TAG_ALLTOALL,
-    TN_TAG_ALLTOALLV,
-    TN_TAG_ALLTOALLW,
-    TN_TAG_REDUCE_SCATTER,
-    TN_TAG_SCAN,
-    TN_TAG_EXSCAN,
-    TN_TAG_COLL_END /* first tag not used by blocking collectives */
-};
+typedef struct tn_sched tn_sched_t;
 
+int tn_coll_barrier_sched(tn_sched_t *s);
+int tn_coll_bcast_sched(tn_sched_t *s, void *buf, MPI_Aint count, tn_datatype_t *dt, int root);
+int tn_coll_reduce_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                         tn_datatype_t *dt, tn_op_t *op, int root);
+int tn_coll_allreduce_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                            tn_datatype_t *dt, tn_op_t *op);
+int tn_coll_gather_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                         void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype, int root);
+int tn_coll_gatherv_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                          void *rbuf, const MPI_Aint *rcounts, const MPI_Aint *displs,
+                          tn_datatype_t *rtype, int root);
+int tn_coll_scatter_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                          void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype, int root);
+int tn_coll_scatterv_sched(tn_sched_t *s, const void *sbuf, const MPI_Aint *scounts,
+                           const MPI_Aint *displs, tn_datatype_t *stype, void *rbuf,
+                           MPI_Aint rcount, tn_datatype_t *rtype, int root);
+int tn_coll_allgather_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                            void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype);
+int tn_coll_allgatherv_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                             void *rbuf, const MPI_Aint *rcounts, const MPI_Aint *displs,
+                             tn_datatype_t *rtype);
+int tn_coll_alltoall_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                           void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype);
+int tn_coll_alltoallv_sched(tn_sched_t *s, const void *sbuf, const MPI_Aint *scounts,
+                            const MPI_Aint *sdispls, tn_datatype_t *stype, void *rbuf,
+                            const MPI_Aint *rcounts, const MPI_Aint *rdispls, tn_datatype_t *rtype);
+int tn_coll_alltoallw_sched(tn_sched_t *s, const void *sbuf, const MPI_Aint *scounts,
+                            const MPI_Aint *sdispls, tn_datatype_t *const *stypes, void *rbuf,
+                            const MPI_Aint *rcounts, const MPI_Aint *rdispls,
+                            tn_datatype_t *const *rtypes);
+int tn_coll_reduce_scatter_sched(tn_sched_t *s, const void *sbuf, void *rbuf,
+                                 const MPI_Aint *rcounts, tn_datatype_t *dt, tn_op_t *op);
+int tn_coll_reduce_scatter_block_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint rcount,
+                                       tn_datatype_t *dt, tn_op_t *op);
+int tn_coll_scan_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                       tn_datatype_t *dt, tn_op_t *op);
+int tn_coll_exscan_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                         tn_datatype_t *dt, tn_op_t *op);
+
+/* Blocking forms. */
 int tn_coll_barrier(tn_comm_t *comm);
 int tn_coll_bcast(void *buf, MPI_Aint count, tn_datatype_t *dt, int root, tn_comm_t *comm);
 int tn_coll_reduce(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
                    int root, tn_comm_t *comm);
-int tn_coll_allreduce(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt,
-                      tn_op_t *op, tn_comm_t *comm);
+int tn_coll_allreduce(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
+                      tn_comm_t *comm);
 int tn_coll_gather(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, void *rbuf,
                    MPI_Aint rcount, tn_datatype_t *rtype, int root, tn_comm_t *comm);
 int tn_coll_gatherv(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, void *rbuf,
-                    const MPI_Aint *rcounts, const MPI_Aint *displs, tn_datatype_t *rtype,
-                    int root, tn_comm_t *comm);
+                    const MPI_Aint *rcounts, const MPI_Aint *displs, tn_datatype_t *rtype, int root,
+                    tn_comm_t *comm);
 int tn_coll_scatter(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, void *rbuf,
                     MPI_Aint rcount, tn_datatype_t *rtype, int root, tn_comm_t *comm);
 int tn_coll_scatterv(const void *sbuf, const MPI_Aint *scounts, const MPI_Aint *displs,
@@ -61,13 +85,13 @@ int tn_coll_alltoallv(const void *sbuf, const MPI_Aint *scounts, const MPI_Aint 
 int tn_coll_alltoallw(const void *sbuf, const MPI_Aint *scounts, const MPI_Aint *sdispls,
                       tn_datatype_t *const *stypes, void *rbuf, const MPI_Aint *rcounts,
                       const MPI_Aint *rdispls, tn_datatype_t *const *rtypes, tn_comm_t *comm);
-int tn_coll_reduce_scatter(const void *sbuf, void *rbuf, const MPI_Aint *rcounts,
-                           tn_datatype_t *dt, tn_op_t *op, tn_comm_t *comm);
-int tn_coll_reduce_scatter_block(const void *sbuf, void *rbuf, MPI_Aint rcount,
-                                 tn_datatype_t *dt, tn_op_t *op, tn_comm_t *comm);
+int tn_coll_reduce_scatter(const void *sbuf, void *rbuf, const MPI_Aint *rcounts, tn_datatype_t *dt,
+                           tn_op_t *op, tn_comm_t *comm);
+int tn_coll_reduce_scatter_block(const void *sbuf, void *rbuf, MPI_Aint rcount, tn_datatype_t *dt,
+                                 tn_op_t *op, tn_comm_t *comm);
 int tn_coll_scan(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
                  tn_comm_t *comm);
-int tn_coll_exscan(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt,
-                   tn_op_t *op, tn_comm_t *comm);
+int tn_coll_exscan(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
+                   tn_comm_t *comm);
 
 #endif

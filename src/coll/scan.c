@@ -7,66 +7,75 @@
  * higher partner's run is folded into partial on the right. Operand order thus
  * follows rank order, as non-commutative ops require. Exscan starts its result
  * empty and takes the first lower run as is. */
-#include <stdlib.h>
 #include "coll/util.h"
 
-static int scan_rd(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
-                   int exclusive, int tag, tn_comm_t *comm, const char *fname)
+static int scan_rd(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt,
+                   tn_op_t *op, int exclusive)
 {
+    tn_comm_t *comm = tn_sched_comm(s);
     int p = comm->size, rank = comm->rank, rc;
     const void *in = sbuf == MPI_IN_PLACE ? rbuf : sbuf;
     if (count == 0)
         return MPI_SUCCESS;
-    if (!exclusive && in != rbuf && (rc = tn_dtype_copy(in, count, dt, rbuf, count, dt)))
+    if (!exclusive && (rc = tn_sched_copy(s, in, count, dt, rbuf, count, dt)))
         return rc;
     if (p == 1)
         return MPI_SUCCESS;
 
-    tn_coll_inline_t inl[2];
-    void *pmem, *partial, *tmem = NULL, *tmp;
-    if ((rc = tn_coll_scratch(count, dt, &inl[0], &pmem, &partial, fname)))
+    void *partial, *tmp;
+    if ((rc = tn_sched_scratch(s, count, dt, &partial)) ||
+        (rc = tn_sched_scratch(s, count, dt, &tmp)) ||
+        (rc = tn_sched_copy(s, in, count, dt, partial, count, dt)))
         return rc;
-    if ((rc = tn_coll_scratch(count, dt, &inl[1], &tmem, &tmp, fname)) ||
-        (rc = tn_dtype_copy(in, count, dt, partial, count, dt)))
-        goto out;
     int have = !exclusive; /* rbuf holds a value */
-    for (int mask = 1; mask < p; mask <<= 1) {
+    for (int mask = 1; !rc && mask < p; mask <<= 1) {
         int peer = rank ^ mask;
         if (peer >= p)
             continue;
-        rc = tn_coll_sendrecv(partial, count, dt, peer, tmp, count, dt, peer, tag, comm);
+        rc = tn_coll_sendrecv(s, partial, count, dt, peer, tmp, count, dt, peer);
         if (rc)
-            goto out;
+            break;
         if (peer < rank) {
-            if ((rc = tn_op_apply(op, tmp, partial, count, dt)))
-                goto out;
-            rc = have ? tn_op_apply(op, tmp, rbuf, count, dt)
-                      : tn_dtype_copy(tmp, count, dt, rbuf, count, dt);
+            if ((rc = tn_sched_reduce(s, tmp, partial, count, dt, op)))
+                break;
+            rc = have ? tn_sched_reduce(s, tmp, rbuf, count, dt, op)
+                      : tn_sched_copy(s, tmp, count, dt, rbuf, count, dt);
             have = 1;
         } else {
             /* tmp = partial op tmp, then tmp is the new partial. */
-            rc = tn_op_apply(op, partial, tmp, count, dt);
+            rc = tn_sched_reduce(s, partial, tmp, count, dt, op);
             void *t = partial;
             partial = tmp;
             tmp = t;
         }
-        if (rc)
-            goto out;
     }
-out:
-    free(tmem);
-    free(pmem);
     return rc;
+}
+
+int tn_coll_scan_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                       tn_datatype_t *dt, tn_op_t *op)
+{
+    return scan_rd(s, sbuf, rbuf, count, dt, op, 0);
+}
+
+int tn_coll_exscan_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                         tn_datatype_t *dt, tn_op_t *op)
+{
+    return scan_rd(s, sbuf, rbuf, count, dt, op, 1);
 }
 
 int tn_coll_scan(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
                  tn_comm_t *comm)
 {
-    return scan_rd(sbuf, rbuf, count, dt, op, 0, TN_TAG_SCAN, comm, "MPI_Scan");
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Scan", &s);
+    return rc ? rc : tn_coll_finish(s, tn_coll_scan_sched(s, sbuf, rbuf, count, dt, op));
 }
 
-int tn_coll_exscan(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt,
-                   tn_op_t *op, tn_comm_t *comm)
+int tn_coll_exscan(const void *sbuf, void *rbuf, MPI_Aint count, tn_datatype_t *dt, tn_op_t *op,
+                   tn_comm_t *comm)
 {
-    return scan_rd(sbuf, rbuf, count, dt, op, 1, TN_TAG_EXSCAN, comm, "MPI_Exscan");
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Exscan", &s);
+    return rc ? rc : tn_coll_finish(s, tn_coll_exscan_sched(s, sbuf, rbuf, count, dt, op));
 }

@@ -1,13 +1,13 @@
 /* Scatter and scatterv.
  *
- * Scatter is gather's binomial tree run backwards (see gather.c): vr receives
- * the blocks of its subtree from its parent in one message, keeps its own and
+ * binomial: gather's tree run backwards (see gather.c): vr receives the
+ * blocks of its subtree from its parent in one message, keeps its own and
  * forwards each child's run. The root sends from sbuf directly, packing only
  * the one run that wraps past rank p-1; leaves receive straight into rbuf.
  *
- * Scatterv is linear: the root sends to every rank, TN_COLL_BATCH at a time.
- * Empty blocks (0 bytes, as both sides know) are not sent. */
-#include <stdlib.h>
+ * linear (scatter's other algorithm, and scatterv): the root sends to every
+ * rank, TN_COLL_BATCH at a time. Empty blocks (0 bytes, as both sides know)
+ * are not sent. */
 #include "coll/util.h"
 
 /* The number of virtual ranks in vr's subtree. */
@@ -17,134 +17,138 @@ static int subtree(int vr, int p)
     return low < p - vr ? low : p - vr;
 }
 
-static int scatter_root(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, void *rbuf,
-                        MPI_Aint rcount, tn_datatype_t *rtype, size_t bb, tn_comm_t *comm)
+static int scatter_root(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                        size_t bb)
 {
-    int p = comm->size, root = comm->rank, rc;
+    tn_comm_t *comm = tn_sched_comm(s);
+    int p = comm->size, root = comm->rank, rc = MPI_SUCCESS;
     tn_datatype_t *byte = tn_coll_bytes();
-    tn_request_t *reqs[32];
-    int n = 0;
-    void *mem = NULL;
     /* Largest subtree first, so it starts forwarding earliest. */
-    for (int mask = p > 1 ? tn_coll_pof2(p - 1) : 0; mask > 0; mask >>= 1) {
+    for (int mask = p > 1 ? tn_coll_pof2(p - 1) : 0; !rc && mask > 0; mask >>= 1) {
         int first = (root + mask) % p, len = subtree(mask, p);
         if (first + len <= p) {
-            rc = tn_p2p_isend(tn_coll_block(sbuf, first, scount, stype), len * scount, stype,
-                              first, TN_TAG_SCATTER, comm, TN_CTX_COLL, TN_SEND_STD, &reqs[n]);
-        } else {
-            /* Blocks first..p-1 then 0..: packed into one message. */
-            void *wrap;
-            int tail = p - first;
-            rc = tn_coll_scratch_bytes((size_t)len * bb, NULL, &mem, &wrap, "MPI_Scatter");
-            if (!rc) {
-                tn_dtype_pack(stype, tn_coll_block(sbuf, first, scount, stype), tail * scount, 0,
-                              wrap, (size_t)tail * bb);
-                tn_dtype_pack(stype, sbuf, (len - tail) * scount, 0,
-                              (char *)wrap + (size_t)tail * bb, (size_t)(len - tail) * bb);
-                rc = tn_p2p_isend(wrap, (MPI_Aint)((size_t)len * bb), byte, first,
-                                  TN_TAG_SCATTER, comm, TN_CTX_COLL, TN_SEND_STD, &reqs[n]);
-            }
+            rc = tn_sched_send(s, tn_coll_block(sbuf, first, scount, stype), len * scount, stype,
+                               first);
+            continue;
         }
-        if (rc) {
-            rc = tn_coll_unwind(n, reqs, rc);
-            goto out;
-        }
-        n++;
+        /* Blocks first..p-1 then 0..: packed into one message. */
+        void *wrap;
+        int tail = p - first;
+        MPI_Aint tb = (MPI_Aint)((size_t)tail * bb), hb = (MPI_Aint)((size_t)(len - tail) * bb);
+        rc = tn_sched_scratch_bytes(s, (size_t)len * bb, &wrap);
+        if (!rc)
+            rc = tn_sched_copy(s, tn_coll_block(sbuf, first, scount, stype), tail * scount, stype,
+                               wrap, tb, byte);
+        if (!rc)
+            rc = tn_sched_copy(s, sbuf, (len - tail) * scount, stype, (char *)wrap + tb, hb, byte);
+        if (!rc)
+            rc = tn_sched_send(s, wrap, tb + hb, byte, first);
     }
-    if (rbuf != MPI_IN_PLACE)
-        rc = tn_dtype_copy(tn_coll_block(sbuf, root, scount, stype), scount, stype, rbuf, rcount,
-                           rtype);
-    int rc2 = tn_request_waitall(n, reqs);
-    if (!rc)
-        rc = rc2;
-out:
-    free(mem);
     return rc;
 }
 
-static int scatter_nonroot(void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype, size_t bb, int root,
-                           tn_comm_t *comm)
+static int scatter_nonroot(tn_sched_t *s, void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype,
+                           size_t bb, int root)
 {
+    tn_comm_t *comm = tn_sched_comm(s);
     int p = comm->size, rank = comm->rank, vr = (rank - root + p) % p, rc;
     int low = vr & -vr, parent = (rank - low + p) % p, nsub = subtree(vr, p);
     if (nsub == 1)
-        return tn_p2p_recv(rbuf, rcount, rtype, parent, TN_TAG_SCATTER, comm, TN_CTX_COLL,
-                           MPI_STATUS_IGNORE);
+        return tn_sched_recv(s, rbuf, rcount, rtype, parent);
 
     tn_datatype_t *byte = tn_coll_bytes();
-    tn_coll_inline_t inl;
-    void *mem, *tmp;
-    if ((rc = tn_coll_scratch_bytes((size_t)nsub * bb, &inl, &mem, &tmp, "MPI_Scatter")))
+    void *tmp;
+    if ((rc = tn_sched_scratch_bytes(s, (size_t)nsub * bb, &tmp)))
         return rc;
-    rc = tn_p2p_recv(tmp, (MPI_Aint)((size_t)nsub * bb), byte, parent, TN_TAG_SCATTER, comm,
-                     TN_CTX_COLL, MPI_STATUS_IGNORE);
-    if (rc)
-        goto out;
-    tn_request_t *reqs[32];
-    int n = 0;
-    for (int mask = low >> 1; mask > 0; mask >>= 1) {
+    rc = tn_sched_recv(s, tmp, (MPI_Aint)((size_t)nsub * bb), byte, parent);
+    if (!rc)
+        rc = tn_sched_fence(s);
+    for (int mask = low >> 1; !rc && mask > 0; mask >>= 1) {
         if (vr + mask >= p)
             continue;
         size_t len = (size_t)subtree(vr + mask, p) * bb;
-        rc = tn_p2p_isend((char *)tmp + (size_t)mask * bb, (MPI_Aint)len, byte, (rank + mask) % p,
-                          TN_TAG_SCATTER, comm, TN_CTX_COLL, TN_SEND_STD, &reqs[n]);
-        if (rc) {
-            rc = tn_coll_unwind(n, reqs, rc);
-            goto out;
-        }
-        n++;
+        rc = tn_sched_send(s, (char *)tmp + (size_t)mask * bb, (MPI_Aint)len, byte,
+                           (rank + mask) % p);
     }
-    tn_dtype_unpack(rtype, rbuf, rcount, 0, tmp, bb);
-    rc = tn_request_waitall(n, reqs);
-out:
-    free(mem);
+    return rc ? rc : tn_sched_copy(s, tmp, (MPI_Aint)bb, byte, rbuf, rcount, rtype);
+}
+
+/* The root's side of the linear algorithms: sends block i (counts[i]
+ * elements at displs[i], in elements of stype) to each rank i. */
+static int scatter_linear(tn_sched_t *s, const void *sbuf, const MPI_Aint *counts, MPI_Aint count,
+                          const MPI_Aint *displs, tn_datatype_t *stype)
+{
+    tn_comm_t *comm = tn_sched_comm(s);
+    int p = comm->size, rc = MPI_SUCCESS, n = 0;
+    for (int i = 0; !rc && i < p; i++) {
+        MPI_Aint c = counts ? counts[i] : count, d = counts ? displs[i] : i * count;
+        if (i == comm->rank || (size_t)c * (size_t)stype->size == 0)
+            continue;
+        rc = tn_sched_send(s, (const char *)sbuf + d * stype->extent, c, stype, i);
+        if (!rc && ++n % TN_COLL_BATCH == 0)
+            rc = tn_sched_fence(s);
+    }
+    return rc;
+}
+
+int tn_coll_scatter_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount, tn_datatype_t *stype,
+                          void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype, int root)
+{
+    tn_comm_t *comm = tn_sched_comm(s);
+    int p = comm->size, rc;
+    size_t bb = comm->rank == root ? (size_t)scount * (size_t)stype->size
+                                   : (size_t)rcount * (size_t)rtype->size;
+    if (bb == 0)
+        return MPI_SUCCESS;
+    int algo = tn_coll_algo(TN_COLL_SCATTER, p, bb, 1);
+    if (comm->rank != root) {
+        if (algo == TN_GATHER_LINEAR)
+            return tn_sched_recv(s, rbuf, rcount, rtype, root);
+        return scatter_nonroot(s, rbuf, rcount, rtype, bb, root);
+    }
+    rc = algo == TN_GATHER_LINEAR ? scatter_linear(s, sbuf, NULL, scount, NULL, stype)
+                                  : scatter_root(s, sbuf, scount, stype, bb);
+    if (!rc && rbuf != MPI_IN_PLACE)
+        rc = tn_sched_copy(s, tn_coll_block(sbuf, root, scount, stype), scount, stype, rbuf, rcount,
+                           rtype);
+    return rc;
+}
+
+int tn_coll_scatterv_sched(tn_sched_t *s, const void *sbuf, const MPI_Aint *scounts,
+                           const MPI_Aint *displs, tn_datatype_t *stype, void *rbuf,
+                           MPI_Aint rcount, tn_datatype_t *rtype, int root)
+{
+    tn_comm_t *comm = tn_sched_comm(s);
+    int rc;
+    if (comm->rank != root) {
+        if ((size_t)rcount * (size_t)rtype->size == 0)
+            return MPI_SUCCESS;
+        return tn_sched_recv(s, rbuf, rcount, rtype, root);
+    }
+    rc = scatter_linear(s, sbuf, scounts, 0, displs, stype);
+    if (!rc && rbuf != MPI_IN_PLACE)
+        rc = tn_sched_copy(s, (const char *)sbuf + displs[root] * stype->extent, scounts[root],
+                           stype, rbuf, rcount, rtype);
     return rc;
 }
 
 int tn_coll_scatter(const void *sbuf, MPI_Aint scount, tn_datatype_t *stype, void *rbuf,
                     MPI_Aint rcount, tn_datatype_t *rtype, int root, tn_comm_t *comm)
 {
-    if (comm->rank == root) {
-        size_t bb = (size_t)scount * (size_t)stype->size;
-        if (bb == 0)
-            return MPI_SUCCESS;
-        return scatter_root(sbuf, scount, stype, rbuf, rcount, rtype, bb, comm);
-    }
-    size_t bb = (size_t)rcount * (size_t)rtype->size;
-    return bb ? scatter_nonroot(rbuf, rcount, rtype, bb, root, comm) : MPI_SUCCESS;
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Scatter", &s);
+    return rc ? rc
+              : tn_coll_finish(
+                    s, tn_coll_scatter_sched(s, sbuf, scount, stype, rbuf, rcount, rtype, root));
 }
 
 int tn_coll_scatterv(const void *sbuf, const MPI_Aint *scounts, const MPI_Aint *displs,
                      tn_datatype_t *stype, void *rbuf, MPI_Aint rcount, tn_datatype_t *rtype,
                      int root, tn_comm_t *comm)
 {
-    int p = comm->size, rc;
-    if (comm->rank != root) {
-        if ((size_t)rcount * (size_t)rtype->size == 0)
-            return MPI_SUCCESS;
-        return tn_p2p_recv(rbuf, rcount, rtype, root, TN_TAG_SCATTERV, comm, TN_CTX_COLL,
-                           MPI_STATUS_IGNORE);
-    }
-    if (rbuf != MPI_IN_PLACE) {
-        rc = tn_dtype_copy((const char *)sbuf + displs[root] * stype->extent, scounts[root], stype,
-                           rbuf, rcount, rtype);
-        if (rc)
-            return rc;
-    }
-    tn_request_t *reqs[TN_COLL_BATCH];
-    for (int i = 0; i < p;) {
-        int n = 0;
-        for (; i < p && n < TN_COLL_BATCH; i++) {
-            if (i == root || (size_t)scounts[i] * (size_t)stype->size == 0)
-                continue;
-            rc = tn_p2p_isend((const char *)sbuf + displs[i] * stype->extent, scounts[i], stype, i,
-                              TN_TAG_SCATTERV, comm, TN_CTX_COLL, TN_SEND_STD, &reqs[n]);
-            if (rc)
-                return tn_coll_unwind(n, reqs, rc);
-            n++;
-        }
-        if ((rc = tn_request_waitall(n, reqs)))
-            return rc;
-    }
-    return MPI_SUCCESS;
+    tn_sched_t *s;
+    int rc = tn_sched_create(comm, "MPI_Scatterv", &s);
+    return rc ? rc
+              : tn_coll_finish(s, tn_coll_scatterv_sched(s, sbuf, scounts, displs, stype, rbuf,
+                                                         rcount, rtype, root));
 }

@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "coll/sched.h"
 #include "p2p/p2p.h"
 #include "transport/transport.h"
 
@@ -47,6 +48,10 @@ static int transport_pass(void)
         if (n >= 0)
             n++;
     }
+    /* Started collectives whose round completed post their next one here,
+     * outside the providers' progress calls. */
+    if (__builtin_expect(tn_sched_nready != 0, 0) && n >= 0)
+        n += tn_sched_progress();
     return n;
 }
 

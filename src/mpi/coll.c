@@ -1,20 +1,27 @@
-/* MPI 4.1 chapter 6: the blocking collectives on intracommunicators and their
- * large-count (_c) forms. Arguments are checked here (only those significant
- * on the calling rank); the algorithms are in src/coll. Per-rank count and
- * displacement arrays (int, or MPI_Count/MPI_Aint for _c) are widened to MPI_Aint. */
-#include <stdlib.h>
+/* MPI 4.1 chapter 6: the collectives on intracommunicators, blocking,
+ * nonblocking and persistent. One function per operation checks the
+ * arguments (only those significant on the calling rank) and builds the
+ * operation's schedule (src/coll), which coll_end then runs, starts or keeps;
+ * the entry points are here (blocking), in coll_nb.c and coll_persist.c.
+ * Per-rank count and displacement arrays (int, or MPI_Count/MPI_Aint for _c)
+ * are widened to MPI_Aint in the schedule's scratch, so they live as long as
+ * a nonblocking or persistent operation does. */
 #include "mpi/api.h"
 #include "mpi/check.h"
+#include "mpi/coll.h"
+#include "mpi/pt2pt.h"
 #include "coll/util.h"
 
 /* ---- argument checks ---- */
 
-static int coll_comm(const char *fname, MPI_Comm comm, tn_comm_t **c)
+static int coll_comm(const char *fname, tn_coll_how_t how, MPI_Comm comm, tn_comm_t **c)
 {
     tn_comm_t *p = NULL;
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_comm(fname, comm, &p);
+    if (!rc && how.mode != TN_COLL_BLOCKING)
+        rc = tn_check_ptr(fname, "request", how.request);
     if (!rc && p->remote_group)
         rc = tn_err_set(MPI_ERR_COMM,
                         "%s: comm 0x%x is an intercommunicator; collectives on "
@@ -81,9 +88,9 @@ static int check_op(const char *fname, MPI_Op op, const tn_datatype_t *dt, tn_op
 
 /* The buffers of a reduction: scount elements in, rcount out. sendbuf may be
  * MPI_IN_PLACE unless no_in_place says why not; recvbuf is checked when used. */
-static int check_reduce_bufs(const char *fname, const void *sbuf, const void *rbuf,
-                             MPI_Aint scount, MPI_Aint rcount, const tn_datatype_t *dt,
-                             const char *no_in_place, int rbuf_used)
+static int check_reduce_bufs(const char *fname, const void *sbuf, const void *rbuf, MPI_Aint scount,
+                             MPI_Aint rcount, const tn_datatype_t *dt, const char *no_in_place,
+                             int rbuf_used)
 {
     int rc = MPI_SUCCESS;
     if (sbuf == MPI_IN_PLACE) {
@@ -99,17 +106,56 @@ static int check_reduce_bufs(const char *fname, const void *sbuf, const void *rb
     return rc;
 }
 
+/* ---- schedules ---- */
+
+/* Checks the communicator and the request pointer (unless blocking), then
+ * makes the empty schedule *s. */
+static int coll_begin(const char *fname, tn_coll_how_t how, MPI_Comm comm, tn_comm_t **c,
+                      tn_sched_t **s)
+{
+    int rc = coll_comm(fname, how, comm, c);
+    return rc ? rc : tn_sched_create(*c, fname, s);
+}
+
+/* References the user may drop while the operation is pending. */
+static int hold(tn_coll_how_t how, tn_sched_t *s, tn_datatype_t *dt, tn_op_t *op)
+{
+    return how.mode == TN_COLL_BLOCKING ? MPI_SUCCESS : tn_sched_hold(s, dt, op);
+}
+
+/* After building (rc: how that went): runs, starts or keeps s, or frees it. */
+static int coll_end(const char *fname, tn_coll_how_t how, tn_sched_t *s, int rc)
+{
+    tn_request_t *r;
+    if (rc) {
+        tn_sched_free(s);
+        return rc;
+    }
+    switch (how.mode) {
+    case TN_COLL_BLOCKING:
+        return tn_sched_run(s);
+    case TN_COLL_NONBLOCKING:
+        rc = tn_sched_start(s, &r);
+        break;
+    default:
+        rc = tn_sched_persist(s, &r);
+    }
+    return rc ? rc : tn_mpi_request_out(fname, r, how.request);
+}
+
+static int coll_raise(MPI_Comm comm, int rc)
+{
+    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+}
+
 /* ---- per-rank arrays ---- */
 
-/* Element types of the callers' arrays. */
-enum arr_kind { ARR_INT, ARR_COUNT, ARR_AINT };
-
-static MPI_Aint arr_at(const void *a, enum arr_kind k, int i)
+static MPI_Aint arr_at(const void *a, enum tn_arr_kind k, int i)
 {
     switch (k) {
-    case ARR_INT:
+    case TN_ARR_INT:
         return ((const int *)a)[i];
-    case ARR_COUNT:
+    case TN_ARR_COUNT:
         return (MPI_Aint)((const MPI_Count *)a)[i];
     default:
         return ((const MPI_Aint *)a)[i];
@@ -117,7 +163,7 @@ static MPI_Aint arr_at(const void *a, enum arr_kind k, int i)
 }
 
 /* Copies n entries of array a into out; counts must be >= 0. */
-static int load(const char *fname, const char *argname, const void *a, enum arr_kind k, int n,
+static int load(const char *fname, const char *argname, const void *a, enum tn_arr_kind k, int n,
                 int counts, MPI_Aint *out)
 {
     int rc = tn_check_ptr(fname, argname, a);
@@ -126,8 +172,8 @@ static int load(const char *fname, const char *argname, const void *a, enum arr_
     for (int i = 0; i < n; i++) {
         MPI_Aint v = arr_at(a, k, i);
         if (counts && v < 0)
-            return tn_err_set(MPI_ERR_COUNT, "%s: %s[%d] is %lld (must be >= 0)", fname, argname,
-                              i, (long long)v);
+            return tn_err_set(MPI_ERR_COUNT, "%s: %s[%d] is %lld (must be >= 0)", fname, argname, i,
+                              (long long)v);
         out[i] = v;
     }
     return MPI_SUCCESS;
@@ -141,29 +187,28 @@ static MPI_Aint sum(const MPI_Aint *v, int n)
     return s;
 }
 
-/* Room for p times per_rank bytes of arrays: in inl when they fit. */
-static int arrays(const char *fname, size_t per_rank, int p, tn_coll_inline_t *inl, void **mem,
-                  void **out)
+/* Room in s for p times per_rank bytes of arrays. */
+static int arrays(tn_sched_t *s, size_t per_rank, int p, void **out)
 {
-    return tn_coll_scratch_bytes(per_rank * (size_t)p, inl, mem, out, fname);
+    return tn_sched_scratch_bytes(s, per_rank * (size_t)p, out);
 }
 
 /* The count and displacement arrays of one side of a v/w-variant. */
 static int load_side(const char *fname, const char *cname, const char *dname, const void *counts,
-                     const void *displs, enum arr_kind ck, enum arr_kind dk, int p, MPI_Aint *cnt,
-                     MPI_Aint *dsp)
+                     const void *displs, enum tn_arr_kind ck, enum tn_arr_kind dk, int p,
+                     MPI_Aint *cnt, MPI_Aint *dsp)
 {
     int rc = load(fname, cname, counts, ck, p, 1, cnt);
     return rc ? rc : load(fname, dname, displs, dk, p, 0, dsp);
 }
 
-/* The counts and displacements of a v-variant, in one allocation (*mem). */
-static int load_counts(const char *fname, const char *cname, const char *dname,
-                       const void *counts, const void *displs, enum arr_kind ck, enum arr_kind dk,
-                       int p, tn_coll_inline_t *inl, void **mem, MPI_Aint **cnt, MPI_Aint **dsp)
+/* The counts and displacements of a v-variant, in s's scratch. */
+static int load_counts(tn_sched_t *s, const char *fname, const char *cname, const char *dname,
+                       const void *counts, const void *displs, enum tn_arr_kind ck,
+                       enum tn_arr_kind dk, int p, MPI_Aint **cnt, MPI_Aint **dsp)
 {
     MPI_Aint *a;
-    int rc = arrays(fname, 2 * sizeof(MPI_Aint), p, inl, mem, (void **)&a);
+    int rc = arrays(s, 2 * sizeof(MPI_Aint), p, (void **)&a);
     if (!rc)
         rc = load_side(fname, cname, dname, counts, displs, ck, dk, p, a, a + p);
     if (!rc) {
@@ -175,54 +220,48 @@ static int load_counts(const char *fname, const char *cname, const char *dname,
 
 /* ---- barrier, broadcast ---- */
 
-TN_API(Barrier)
-int PMPI_Barrier(MPI_Comm comm)
+int tn_mpi_barrier(const char *fname, tn_coll_how_t how, MPI_Comm comm)
 {
     tn_comm_t *c;
-    int rc = coll_comm("MPI_Barrier", comm, &c);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
     if (!rc)
-        rc = tn_coll_barrier(c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = coll_end(fname, how, s, tn_coll_barrier_sched(s));
+    return coll_raise(comm, rc);
 }
 
-static int bcast(const char *fname, void *buf, MPI_Aint count, MPI_Datatype type, int root,
-                 MPI_Comm comm)
+int tn_mpi_bcast(const char *fname, tn_coll_how_t how, void *buf, MPI_Aint count, MPI_Datatype type,
+                 int root, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *dt;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_root(fname, root, c);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_root(fname, root, c);
     if (!rc)
         rc = check_data(fname, "buffer", buf, count, type, &dt);
     if (!rc)
-        rc = tn_coll_bcast(buf, count, dt, root, c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
-}
-
-TN_API(Bcast)
-int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
-{
-    return bcast("MPI_Bcast", buffer, count, datatype, root, comm);
-}
-
-TN_API(Bcast_c)
-int PMPI_Bcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm)
-{
-    return bcast("MPI_Bcast_c", buffer, count, datatype, root, comm);
+        rc = hold(how, s, dt, NULL);
+    if (!rc)
+        rc = tn_coll_bcast_sched(s, buf, count, dt, root);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
 /* ---- reductions: reduce, allreduce, scan, exscan ---- */
 
-static int reduce(const char *fname, const void *sbuf, void *rbuf, MPI_Aint count,
-                  MPI_Datatype type, MPI_Op op, int root, MPI_Comm comm)
+int tn_mpi_reduce(const char *fname, tn_coll_how_t how, const void *sbuf, void *rbuf,
+                  MPI_Aint count, MPI_Datatype type, MPI_Op op, int root, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *dt;
     tn_op_t *o;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_root(fname, root, c);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_root(fname, root, c);
     if (!rc)
         rc = tn_check_type(fname, count, type, &dt);
     if (!rc)
@@ -231,114 +270,59 @@ static int reduce(const char *fname, const void *sbuf, void *rbuf, MPI_Aint coun
         rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt,
                                c->rank == root ? NULL : ROOT_ONLY, c->rank == root);
     if (!rc)
-        rc = tn_coll_reduce(sbuf, rbuf, count, dt, o, root, c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = hold(how, s, dt, o);
+    if (!rc)
+        rc = tn_coll_reduce_sched(s, sbuf, rbuf, count, dt, o, root);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
-TN_API(Reduce)
-int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
-                int root, MPI_Comm comm)
-{
-    return reduce("MPI_Reduce", sendbuf, recvbuf, count, datatype, op, root, comm);
-}
-
-TN_API(Reduce_c)
-int PMPI_Reduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
-                  MPI_Op op, int root, MPI_Comm comm)
-{
-    return reduce("MPI_Reduce_c", sendbuf, recvbuf, count, datatype, op, root, comm);
-}
-
-enum allred_kind { ALLREDUCE, SCAN, EXSCAN };
-
-/* Allreduce, scan and exscan share their arguments and checks. */
-static int allred(const char *fname, enum allred_kind kind, const void *sbuf, void *rbuf,
-                  MPI_Aint count, MPI_Datatype type, MPI_Op op, MPI_Comm comm)
+int tn_mpi_allred(const char *fname, tn_coll_how_t how, enum tn_allred_kind kind, const void *sbuf,
+                  void *rbuf, MPI_Aint count, MPI_Datatype type, MPI_Op op, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *dt;
     tn_op_t *o;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_type(fname, count, type, &dt);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_type(fname, count, type, &dt);
     if (!rc)
         rc = check_op(fname, op, dt, &o);
     if (!rc)
         rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, NULL, 1);
-    if (rc)
-        return tn_err_raise_comm(comm, rc);
-    switch (kind) {
-    case ALLREDUCE:
-        rc = tn_coll_allreduce(sbuf, rbuf, count, dt, o, c);
-        break;
-    case SCAN:
-        rc = tn_coll_scan(sbuf, rbuf, count, dt, o, c);
-        break;
-    case EXSCAN:
-        rc = tn_coll_exscan(sbuf, rbuf, count, dt, o, c);
-        break;
+    if (!rc)
+        rc = hold(how, s, dt, o);
+    if (!rc) {
+        switch (kind) {
+        case TN_ALLREDUCE:
+            rc = tn_coll_allreduce_sched(s, sbuf, rbuf, count, dt, o);
+            break;
+        case TN_SCAN:
+            rc = tn_coll_scan_sched(s, sbuf, rbuf, count, dt, o);
+            break;
+        case TN_EXSCAN:
+            rc = tn_coll_exscan_sched(s, sbuf, rbuf, count, dt, o);
+            break;
+        }
     }
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
-TN_API(Allreduce)
-int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
-                   MPI_Op op, MPI_Comm comm)
-{
-    return allred("MPI_Allreduce", ALLREDUCE, sendbuf, recvbuf, count, datatype, op, comm);
-}
-
-TN_API(Allreduce_c)
-int PMPI_Allreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
-                     MPI_Op op, MPI_Comm comm)
-{
-    return allred("MPI_Allreduce_c", ALLREDUCE, sendbuf, recvbuf, count, datatype, op, comm);
-}
-
-TN_API(Scan)
-int PMPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
-              MPI_Comm comm)
-{
-    return allred("MPI_Scan", SCAN, sendbuf, recvbuf, count, datatype, op, comm);
-}
-
-TN_API(Scan_c)
-int PMPI_Scan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
-                MPI_Op op, MPI_Comm comm)
-{
-    return allred("MPI_Scan_c", SCAN, sendbuf, recvbuf, count, datatype, op, comm);
-}
-
-TN_API(Exscan)
-int PMPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
-                MPI_Comm comm)
-{
-    return allred("MPI_Exscan", EXSCAN, sendbuf, recvbuf, count, datatype, op, comm);
-}
-
-TN_API(Exscan_c)
-int PMPI_Exscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
-                  MPI_Op op, MPI_Comm comm)
-{
-    return allred("MPI_Exscan_c", EXSCAN, sendbuf, recvbuf, count, datatype, op, comm);
-}
-
-/* ---- reduce_scatter ---- */
-
-/* block: reduce_scatter_block with rcount elements per rank; else counts[] per rank. */
-static int reduce_scatter(const char *fname, const void *sbuf, void *rbuf, int block,
-                          const void *counts, enum arr_kind ck, MPI_Aint rcount,
+int tn_mpi_reduce_scatter(const char *fname, tn_coll_how_t how, const void *sbuf, void *rbuf,
+                          int block, const void *counts, enum tn_arr_kind ck, MPI_Aint rcount,
                           MPI_Datatype type, MPI_Op op, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *dt;
     tn_op_t *o;
-    tn_coll_inline_t inl;
-    void *mem = NULL;
+    tn_sched_t *s;
     MPI_Aint *rcounts = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc && !block) {
-        rc = arrays(fname, sizeof(MPI_Aint), c->size, &inl, &mem, (void **)&rcounts);
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    if (!block) {
+        rc = arrays(s, sizeof(MPI_Aint), c->size, (void **)&rcounts);
         if (!rc)
             rc = load(fname, "recvcounts", counts, ck, c->size, 1, rcounts);
         if (!rc)
@@ -353,42 +337,11 @@ static int reduce_scatter(const char *fname, const void *sbuf, void *rbuf, int b
         rc = check_reduce_bufs(fname, sbuf, rbuf, total, rcount, dt, NULL, 1);
     }
     if (!rc)
-        rc = block ? tn_coll_reduce_scatter_block(sbuf, rbuf, rcount, dt, o, c)
-                   : tn_coll_reduce_scatter(sbuf, rbuf, rcounts, dt, o, c);
-    free(mem);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
-}
-
-TN_API(Reduce_scatter)
-int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[],
-                        MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
-{
-    return reduce_scatter("MPI_Reduce_scatter", sendbuf, recvbuf, 0, recvcounts, ARR_INT, 0,
-                          datatype, op, comm);
-}
-
-TN_API(Reduce_scatter_c)
-int PMPI_Reduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count recvcounts[],
-                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
-{
-    return reduce_scatter("MPI_Reduce_scatter_c", sendbuf, recvbuf, 0, recvcounts, ARR_COUNT, 0,
-                          datatype, op, comm);
-}
-
-TN_API(Reduce_scatter_block)
-int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
-                              MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
-{
-    return reduce_scatter("MPI_Reduce_scatter_block", sendbuf, recvbuf, 1, NULL, ARR_INT,
-                          recvcount, datatype, op, comm);
-}
-
-TN_API(Reduce_scatter_block_c)
-int PMPI_Reduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count recvcount,
-                                MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
-{
-    return reduce_scatter("MPI_Reduce_scatter_block_c", sendbuf, recvbuf, 1, NULL, ARR_INT,
-                          recvcount, datatype, op, comm);
+        rc = hold(how, s, dt, o);
+    if (!rc)
+        rc = block ? tn_coll_reduce_scatter_block_sched(s, sbuf, rbuf, rcount, dt, o)
+                   : tn_coll_reduce_scatter_sched(s, sbuf, rbuf, rcounts, dt, o);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
 /* ---- gather, scatter ---- */
@@ -402,14 +355,17 @@ static int check_gather_send(const char *fname, const void *sbuf, MPI_Aint scoun
     return is_root ? MPI_SUCCESS : in_place_error(fname, "sendbuf", ROOT_ONLY);
 }
 
-static int gather(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                  void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root, MPI_Comm comm)
+int tn_mpi_gather(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
+                  MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root,
+                  MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_root(fname, root, c);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_root(fname, root, c);
     if (!rc)
         rc = check_gather_send(fname, sbuf, scount, stype, c->rank == root, &st);
     if (!rc && c->rank == root) {
@@ -419,44 +375,32 @@ static int gather(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Data
                              (size_t)rcount * (size_t)rt->size);
     }
     if (!rc)
-        rc = tn_coll_gather(sbuf, scount, st, rbuf, rcount, rt, root, c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_gather_sched(s, sbuf, scount, st, rbuf, rcount, rt, root);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
-TN_API(Gather)
-int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
-{
-    return gather("MPI_Gather", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
-                  comm);
-}
-
-TN_API(Gather_c)
-int PMPI_Gather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
-                  MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
-{
-    return gather("MPI_Gather_c", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-                  root, comm);
-}
-
-static int gatherv(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                   void *rbuf, const void *rcounts, const void *displs, enum arr_kind ck,
-                   enum arr_kind dk, MPI_Datatype rtype, int root, MPI_Comm comm)
+int tn_mpi_gatherv(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
+                   MPI_Datatype stype, void *rbuf, const void *rcounts, const void *displs,
+                   enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Datatype rtype, int root,
+                   MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    tn_coll_inline_t inl;
-    void *mem = NULL;
+    tn_sched_t *s;
     MPI_Aint *cnt = NULL, *dsp = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_root(fname, root, c);
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_root(fname, root, c);
     if (!rc)
         rc = check_gather_send(fname, sbuf, scount, stype, c->rank == root, &st);
     if (!rc && c->rank == root) {
         int p = c->size;
-        rc = load_counts(fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &inl, &mem,
-                         &cnt, &dsp);
+        rc = load_counts(s, fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &cnt, &dsp);
         if (!rc)
             rc = check_data(fname, "recvbuf", rbuf, sum(cnt, p), rtype, &rt);
         if (!rc && st)
@@ -464,27 +408,12 @@ static int gatherv(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Dat
                              (size_t)cnt[root] * (size_t)rt->size);
     }
     if (!rc)
-        rc = tn_coll_gatherv(sbuf, scount, st, rbuf, cnt, dsp, rt, root, c);
-    free(mem);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
-}
-
-TN_API(Gatherv)
-int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                 const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
-                 MPI_Comm comm)
-{
-    return gatherv("MPI_Gatherv", sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
-                   ARR_INT, ARR_INT, recvtype, root, comm);
-}
-
-TN_API(Gatherv_c)
-int PMPI_Gatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
-                   void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
-                   MPI_Datatype recvtype, int root, MPI_Comm comm)
-{
-    return gatherv("MPI_Gatherv_c", sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
-                   ARR_COUNT, ARR_AINT, recvtype, root, comm);
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_gatherv_sched(s, sbuf, scount, st, rbuf, cnt, dsp, rt, root);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
 /* recvbuf of a scatter: MPI_IN_PLACE at the root only; *rt stays NULL then. */
@@ -496,14 +425,17 @@ static int check_scatter_recv(const char *fname, void *rbuf, MPI_Aint rcount, MP
     return is_root ? MPI_SUCCESS : in_place_error(fname, "recvbuf", ROOT_ONLY);
 }
 
-static int scatter(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                   void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root, MPI_Comm comm)
+int tn_mpi_scatter(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
+                   MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root,
+                   MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_root(fname, root, c);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_root(fname, root, c);
     if (!rc)
         rc = check_scatter_recv(fname, rbuf, rcount, rtype, c->rank == root, &rt);
     if (!rc && c->rank == root) {
@@ -513,45 +445,32 @@ static int scatter(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Dat
                              (size_t)scount * (size_t)st->size);
     }
     if (!rc)
-        rc = tn_coll_scatter(sbuf, scount, st, rbuf, rcount, rt, root, c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_scatter_sched(s, sbuf, scount, st, rbuf, rcount, rt, root);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
-TN_API(Scatter)
-int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                 int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
-{
-    return scatter("MPI_Scatter", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-                   root, comm);
-}
-
-TN_API(Scatter_c)
-int PMPI_Scatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
-                   void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, int root,
-                   MPI_Comm comm)
-{
-    return scatter("MPI_Scatter_c", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-                   root, comm);
-}
-
-static int scatterv(const char *fname, const void *sbuf, const void *scounts, const void *displs,
-                    enum arr_kind ck, enum arr_kind dk, MPI_Datatype stype, void *rbuf,
-                    MPI_Aint rcount, MPI_Datatype rtype, int root, MPI_Comm comm)
+int tn_mpi_scatterv(const char *fname, tn_coll_how_t how, const void *sbuf, const void *scounts,
+                    const void *displs, enum tn_arr_kind ck, enum tn_arr_kind dk,
+                    MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root,
+                    MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    tn_coll_inline_t inl;
-    void *mem = NULL;
+    tn_sched_t *s;
     MPI_Aint *cnt = NULL, *dsp = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = tn_check_root(fname, root, c);
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_check_root(fname, root, c);
     if (!rc)
         rc = check_scatter_recv(fname, rbuf, rcount, rtype, c->rank == root, &rt);
     if (!rc && c->rank == root) {
         int p = c->size;
-        rc = load_counts(fname, "sendcounts", "displs", scounts, displs, ck, dk, p, &inl, &mem,
-                         &cnt, &dsp);
+        rc = load_counts(s, fname, "sendcounts", "displs", scounts, displs, ck, dk, p, &cnt, &dsp);
         if (!rc)
             rc = check_data(fname, "sendbuf", sbuf, sum(cnt, p), stype, &st);
         if (!rc && rt)
@@ -559,170 +478,119 @@ static int scatterv(const char *fname, const void *sbuf, const void *scounts, co
                              (size_t)cnt[root] * (size_t)st->size);
     }
     if (!rc)
-        rc = tn_coll_scatterv(sbuf, cnt, dsp, st, rbuf, rcount, rt, root, c);
-    free(mem);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
-}
-
-TN_API(Scatterv)
-int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[],
-                  MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
-                  int root, MPI_Comm comm)
-{
-    return scatterv("MPI_Scatterv", sendbuf, sendcounts, displs, ARR_INT, ARR_INT, sendtype,
-                    recvbuf, recvcount, recvtype, root, comm);
-}
-
-TN_API(Scatterv_c)
-int PMPI_Scatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint displs[],
-                    MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
-                    MPI_Datatype recvtype, int root, MPI_Comm comm)
-{
-    return scatterv("MPI_Scatterv_c", sendbuf, sendcounts, displs, ARR_COUNT, ARR_AINT, sendtype,
-                    recvbuf, recvcount, recvtype, root, comm);
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_scatterv_sched(s, sbuf, cnt, dsp, st, rbuf, rcount, rt, root);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
 /* ---- allgather ---- */
 
 /* sendbuf of an allgather or alltoall: MPI_IN_PLACE allowed (*st stays NULL). */
-static int check_all_send(const char *fname, const void *sbuf, MPI_Aint scount,
-                          MPI_Datatype stype, tn_datatype_t **st)
+static int check_all_send(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
+                          tn_datatype_t **st)
 {
     return sbuf == MPI_IN_PLACE ? MPI_SUCCESS
                                 : check_data(fname, "sendbuf", sbuf, scount, stype, st);
 }
 
-static int allgather(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                     void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, MPI_Comm comm)
+int tn_mpi_allgather(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
+                     MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype,
+                     MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = check_all_send(fname, sbuf, scount, stype, &st);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = check_all_send(fname, sbuf, scount, stype, &st);
     if (!rc)
         rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
     if (!rc && st)
         rc = check_alias(fname, sbuf, rbuf, tn_coll_block(rbuf, c->rank, rcount, rt),
                          (size_t)rcount * (size_t)rt->size);
     if (!rc)
-        rc = tn_coll_allgather(sbuf, scount, st, rbuf, rcount, rt, c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_allgather_sched(s, sbuf, scount, st, rbuf, rcount, rt);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
-TN_API(Allgather)
-int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                   int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return allgather("MPI_Allgather", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-                     comm);
-}
-
-TN_API(Allgather_c)
-int PMPI_Allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
-                     void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return allgather("MPI_Allgather_c", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                     recvtype, comm);
-}
-
-static int allgatherv(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                      void *rbuf, const void *rcounts, const void *displs, enum arr_kind ck,
-                      enum arr_kind dk, MPI_Datatype rtype, MPI_Comm comm)
+int tn_mpi_allgatherv(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
+                      MPI_Datatype stype, void *rbuf, const void *rcounts, const void *displs,
+                      enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Datatype rtype, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    tn_coll_inline_t inl;
-    void *mem = NULL;
+    tn_sched_t *s;
     MPI_Aint *cnt = NULL, *dsp = NULL;
-    int rc = coll_comm(fname, comm, &c);
+    int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
-        return tn_err_raise_comm(comm, rc);
+        return coll_raise(comm, rc);
     int p = c->size;
     rc = check_all_send(fname, sbuf, scount, stype, &st);
     if (!rc)
-        rc = load_counts(fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &inl, &mem,
-                         &cnt, &dsp);
+        rc = load_counts(s, fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &cnt, &dsp);
     if (!rc)
         rc = check_data(fname, "recvbuf", rbuf, sum(cnt, p), rtype, &rt);
     if (!rc && st)
         rc = check_alias(fname, sbuf, rbuf, (char *)rbuf + dsp[c->rank] * rt->extent,
                          (size_t)cnt[c->rank] * (size_t)rt->size);
     if (!rc)
-        rc = tn_coll_allgatherv(sbuf, scount, st, rbuf, cnt, dsp, rt, c);
-    free(mem);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
-}
-
-TN_API(Allgatherv)
-int PMPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                    const int recvcounts[], const int displs[], MPI_Datatype recvtype,
-                    MPI_Comm comm)
-{
-    return allgatherv("MPI_Allgatherv", sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
-                      ARR_INT, ARR_INT, recvtype, comm);
-}
-
-TN_API(Allgatherv_c)
-int PMPI_Allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
-                      void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
-                      MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return allgatherv("MPI_Allgatherv_c", sendbuf, sendcount, sendtype, recvbuf, recvcounts,
-                      displs, ARR_COUNT, ARR_AINT, recvtype, comm);
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_allgatherv_sched(s, sbuf, scount, st, rbuf, cnt, dsp, rt);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
 /* ---- alltoall ---- */
 
-static int alltoall(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                    void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, MPI_Comm comm)
+int tn_mpi_alltoall(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
+                    MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype,
+                    MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    int rc = coll_comm(fname, comm, &c);
-    if (!rc)
-        rc = check_all_send(fname, sbuf, scount, stype, &st);
+    tn_sched_t *s;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = check_all_send(fname, sbuf, scount, stype, &st);
     if (!rc)
         rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
     if (!rc && st)
         rc = check_alias(fname, sbuf, rbuf, rbuf, (size_t)rcount * (size_t)rt->size);
     if (!rc)
-        rc = tn_coll_alltoall(sbuf, scount, st, rbuf, rcount, rt, c);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_alltoall_sched(s, sbuf, scount, st, rbuf, rcount, rt);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
-TN_API(Alltoall)
-int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return alltoall("MPI_Alltoall", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-                    comm);
-}
-
-TN_API(Alltoall_c)
-int PMPI_Alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
-                    void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return alltoall("MPI_Alltoall_c", sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-                    comm);
-}
-
-static int alltoallv(const char *fname, const void *sbuf, const void *scounts,
+int tn_mpi_alltoallv(const char *fname, tn_coll_how_t how, const void *sbuf, const void *scounts,
                      const void *sdispls, MPI_Datatype stype, void *rbuf, const void *rcounts,
-                     const void *rdispls, MPI_Datatype rtype, enum arr_kind ck, enum arr_kind dk,
-                     MPI_Comm comm)
+                     const void *rdispls, MPI_Datatype rtype, enum tn_arr_kind ck,
+                     enum tn_arr_kind dk, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_datatype_t *st = NULL, *rt = NULL;
-    tn_coll_inline_t inl;
-    void *mem = NULL;
+    tn_sched_t *s;
     MPI_Aint *a = NULL;
-    int rc = coll_comm(fname, comm, &c);
+    int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
-        return tn_err_raise_comm(comm, rc);
+        return coll_raise(comm, rc);
     int p = c->size;
     /* a: sendcounts, sdispls, recvcounts, rdispls */
-    rc = arrays(fname, 4 * sizeof(MPI_Aint), p, &inl, &mem, (void **)&a);
+    rc = arrays(s, 4 * sizeof(MPI_Aint), p, (void **)&a);
     if (!rc && sbuf != MPI_IN_PLACE) {
         rc = load_side(fname, "sendcounts", "sdispls", scounts, sdispls, ck, dk, p, a, a + p);
         if (!rc)
@@ -736,28 +604,13 @@ static int alltoallv(const char *fname, const void *sbuf, const void *scounts,
     if (!rc && st)
         rc = check_alias(fname, sbuf, rbuf, rbuf, (size_t)sum(a + 2 * p, p) * (size_t)rt->size);
     if (!rc)
-        rc = tn_coll_alltoallv(sbuf, st ? a : NULL, st ? a + p : NULL, st, rbuf, a + 2 * p,
-                               a + 3 * p, rt, c);
-    free(mem);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
-}
-
-TN_API(Alltoallv)
-int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
-                   MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
-                   const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return alltoallv("MPI_Alltoallv", sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
-                     rdispls, recvtype, ARR_INT, ARR_INT, comm);
-}
-
-TN_API(Alltoallv_c)
-int PMPI_Alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint sdispls[],
-                     MPI_Datatype sendtype, void *recvbuf, const MPI_Count recvcounts[],
-                     const MPI_Aint rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
-{
-    return alltoallv("MPI_Alltoallv_c", sendbuf, sendcounts, sdispls, sendtype, recvbuf,
-                     recvcounts, rdispls, recvtype, ARR_COUNT, ARR_AINT, comm);
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    if (!rc)
+        rc = tn_coll_alltoallv_sched(s, sbuf, st ? a : NULL, st ? a + p : NULL, st, rbuf, a + 2 * p,
+                                     a + 3 * p, rt);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
 /* Per-rank datatypes of an alltoallw; an empty block may name MPI_DATATYPE_NULL.
@@ -780,24 +633,22 @@ static int load_types(const char *fname, const char *argname, const MPI_Datatype
     return rc;
 }
 
-static int alltoallw(const char *fname, const void *sbuf, const void *scounts,
+int tn_mpi_alltoallw(const char *fname, tn_coll_how_t how, const void *sbuf, const void *scounts,
                      const void *sdispls, const MPI_Datatype *stypes, void *rbuf,
                      const void *rcounts, const void *rdispls, const MPI_Datatype *rtypes,
-                     enum arr_kind ck, enum arr_kind dk, MPI_Comm comm)
+                     enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Comm comm)
 {
     tn_comm_t *c;
-    tn_coll_inline_t inl;
-    void *mem = NULL;
+    tn_sched_t *s;
     MPI_Aint *a = NULL;
     size_t sbytes = 0, rbytes = 0;
-    int rc = coll_comm(fname, comm, &c);
+    int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
-        return tn_err_raise_comm(comm, rc);
+        return coll_raise(comm, rc);
     int p = c->size, in_place = sbuf == MPI_IN_PLACE;
     /* a: sendcounts, sdispls, recvcounts, rdispls; then t: sendtypes, recvtypes.
      * Buffers may be MPI_BOTTOM with absolute displacements, so NULL is not refused. */
-    rc = arrays(fname, 4 * sizeof(MPI_Aint) + 2 * sizeof(tn_datatype_t *), p, &inl, &mem,
-                (void **)&a);
+    rc = arrays(s, 4 * sizeof(MPI_Aint) + 2 * sizeof(tn_datatype_t *), p, (void **)&a);
     tn_datatype_t **t = rc ? NULL : (tn_datatype_t **)(a + 4 * p);
     if (!rc && !in_place) {
         rc = load_side(fname, "sendcounts", "sdispls", scounts, sdispls, ck, dk, p, a, a + p);
@@ -813,11 +664,266 @@ static int alltoallw(const char *fname, const void *sbuf, const void *scounts,
         rc = in_place_error(fname, "recvbuf", NEVER);
     if (!rc && !in_place)
         rc = check_alias(fname, sbuf, rbuf, rbuf, sbytes < rbytes ? sbytes : rbytes);
+    for (int i = in_place ? p : 0; !rc && i < 2 * p; i++)
+        rc = hold(how, s, t[i], NULL);
     if (!rc)
-        rc = tn_coll_alltoallw(sbuf, in_place ? NULL : a, in_place ? NULL : a + p,
-                               in_place ? NULL : t, rbuf, a + 2 * p, a + 3 * p, t + p, c);
-    free(mem);
-    return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
+        rc = tn_coll_alltoallw_sched(s, sbuf, in_place ? NULL : a, in_place ? NULL : a + p,
+                                     in_place ? NULL : t, rbuf, a + 2 * p, a + 3 * p, t + p);
+    return coll_raise(comm, coll_end(fname, how, s, rc));
+}
+
+/* ---- the blocking entry points ---- */
+
+static const tn_coll_how_t blocking = {TN_COLL_BLOCKING, NULL};
+
+TN_API(Barrier)
+int PMPI_Barrier(MPI_Comm comm)
+{
+    return tn_mpi_barrier("MPI_Barrier", blocking, comm);
+}
+
+TN_API(Bcast)
+int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
+{
+    return tn_mpi_bcast("MPI_Bcast", blocking, buffer, count, datatype, root, comm);
+}
+
+TN_API(Bcast_c)
+int PMPI_Bcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm)
+{
+    return tn_mpi_bcast("MPI_Bcast_c", blocking, buffer, count, datatype, root, comm);
+}
+
+TN_API(Reduce)
+int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                int root, MPI_Comm comm)
+{
+    return tn_mpi_reduce("MPI_Reduce", blocking, sendbuf, recvbuf, count, datatype, op, root, comm);
+}
+
+TN_API(Reduce_c)
+int PMPI_Reduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                  MPI_Op op, int root, MPI_Comm comm)
+{
+    return tn_mpi_reduce("MPI_Reduce_c", blocking, sendbuf, recvbuf, count, datatype, op, root,
+                         comm);
+}
+
+TN_API(Allreduce)
+int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                   MPI_Comm comm)
+{
+    return tn_mpi_allred("MPI_Allreduce", blocking, TN_ALLREDUCE, sendbuf, recvbuf, count, datatype,
+                         op, comm);
+}
+
+TN_API(Allreduce_c)
+int PMPI_Allreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                     MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_allred("MPI_Allreduce_c", blocking, TN_ALLREDUCE, sendbuf, recvbuf, count,
+                         datatype, op, comm);
+}
+
+TN_API(Scan)
+int PMPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+              MPI_Comm comm)
+{
+    return tn_mpi_allred("MPI_Scan", blocking, TN_SCAN, sendbuf, recvbuf, count, datatype, op,
+                         comm);
+}
+
+TN_API(Scan_c)
+int PMPI_Scan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_allred("MPI_Scan_c", blocking, TN_SCAN, sendbuf, recvbuf, count, datatype, op,
+                         comm);
+}
+
+TN_API(Exscan)
+int PMPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                MPI_Comm comm)
+{
+    return tn_mpi_allred("MPI_Exscan", blocking, TN_EXSCAN, sendbuf, recvbuf, count, datatype, op,
+                         comm);
+}
+
+TN_API(Exscan_c)
+int PMPI_Exscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
+                  MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_allred("MPI_Exscan_c", blocking, TN_EXSCAN, sendbuf, recvbuf, count, datatype, op,
+                         comm);
+}
+
+TN_API(Reduce_scatter)
+int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[],
+                        MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_reduce_scatter("MPI_Reduce_scatter", blocking, sendbuf, recvbuf, 0, recvcounts,
+                                 TN_ARR_INT, 0, datatype, op, comm);
+}
+
+TN_API(Reduce_scatter_c)
+int PMPI_Reduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count recvcounts[],
+                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_reduce_scatter("MPI_Reduce_scatter_c", blocking, sendbuf, recvbuf, 0, recvcounts,
+                                 TN_ARR_COUNT, 0, datatype, op, comm);
+}
+
+TN_API(Reduce_scatter_block)
+int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
+                              MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_reduce_scatter("MPI_Reduce_scatter_block", blocking, sendbuf, recvbuf, 1, NULL,
+                                 TN_ARR_INT, recvcount, datatype, op, comm);
+}
+
+TN_API(Reduce_scatter_block_c)
+int PMPI_Reduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count recvcount,
+                                MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+{
+    return tn_mpi_reduce_scatter("MPI_Reduce_scatter_block_c", blocking, sendbuf, recvbuf, 1, NULL,
+                                 TN_ARR_INT, recvcount, datatype, op, comm);
+}
+
+TN_API(Gather)
+int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return tn_mpi_gather("MPI_Gather", blocking, sendbuf, sendcount, sendtype, recvbuf, recvcount,
+                         recvtype, root, comm);
+}
+
+TN_API(Gather_c)
+int PMPI_Gather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
+                  MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return tn_mpi_gather("MPI_Gather_c", blocking, sendbuf, sendcount, sendtype, recvbuf, recvcount,
+                         recvtype, root, comm);
+}
+
+TN_API(Gatherv)
+int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                 const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
+                 MPI_Comm comm)
+{
+    return tn_mpi_gatherv("MPI_Gatherv", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                          recvcounts, displs, TN_ARR_INT, TN_ARR_INT, recvtype, root, comm);
+}
+
+TN_API(Gatherv_c)
+int PMPI_Gatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
+                   const MPI_Count recvcounts[], const MPI_Aint displs[], MPI_Datatype recvtype,
+                   int root, MPI_Comm comm)
+{
+    return tn_mpi_gatherv("MPI_Gatherv_c", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                          recvcounts, displs, TN_ARR_COUNT, TN_ARR_AINT, recvtype, root, comm);
+}
+
+TN_API(Scatter)
+int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                 int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return tn_mpi_scatter("MPI_Scatter", blocking, sendbuf, sendcount, sendtype, recvbuf, recvcount,
+                          recvtype, root, comm);
+}
+
+TN_API(Scatter_c)
+int PMPI_Scatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
+                   MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return tn_mpi_scatter("MPI_Scatter_c", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                          recvcount, recvtype, root, comm);
+}
+
+TN_API(Scatterv)
+int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[],
+                  MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
+                  int root, MPI_Comm comm)
+{
+    return tn_mpi_scatterv("MPI_Scatterv", blocking, sendbuf, sendcounts, displs, TN_ARR_INT,
+                           TN_ARR_INT, sendtype, recvbuf, recvcount, recvtype, root, comm);
+}
+
+TN_API(Scatterv_c)
+int PMPI_Scatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint displs[],
+                    MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
+                    MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return tn_mpi_scatterv("MPI_Scatterv_c", blocking, sendbuf, sendcounts, displs, TN_ARR_COUNT,
+                           TN_ARR_AINT, sendtype, recvbuf, recvcount, recvtype, root, comm);
+}
+
+TN_API(Allgather)
+int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                   int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_allgather("MPI_Allgather", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                            recvcount, recvtype, comm);
+}
+
+TN_API(Allgather_c)
+int PMPI_Allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
+                     MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_allgather("MPI_Allgather_c", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                            recvcount, recvtype, comm);
+}
+
+TN_API(Allgatherv)
+int PMPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                    const int recvcounts[], const int displs[], MPI_Datatype recvtype,
+                    MPI_Comm comm)
+{
+    return tn_mpi_allgatherv("MPI_Allgatherv", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                             recvcounts, displs, TN_ARR_INT, TN_ARR_INT, recvtype, comm);
+}
+
+TN_API(Allgatherv_c)
+int PMPI_Allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype,
+                      void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
+                      MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_allgatherv("MPI_Allgatherv_c", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                             recvcounts, displs, TN_ARR_COUNT, TN_ARR_AINT, recvtype, comm);
+}
+
+TN_API(Alltoall)
+int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_alltoall("MPI_Alltoall", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                           recvcount, recvtype, comm);
+}
+
+TN_API(Alltoall_c)
+int PMPI_Alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
+                    MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_alltoall("MPI_Alltoall_c", blocking, sendbuf, sendcount, sendtype, recvbuf,
+                           recvcount, recvtype, comm);
+}
+
+TN_API(Alltoallv)
+int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
+                   MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+                   const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_alltoallv("MPI_Alltoallv", blocking, sendbuf, sendcounts, sdispls, sendtype,
+                            recvbuf, recvcounts, rdispls, recvtype, TN_ARR_INT, TN_ARR_INT, comm);
+}
+
+TN_API(Alltoallv_c)
+int PMPI_Alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI_Aint sdispls[],
+                     MPI_Datatype sendtype, void *recvbuf, const MPI_Count recvcounts[],
+                     const MPI_Aint rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+{
+    return tn_mpi_alltoallv("MPI_Alltoallv_c", blocking, sendbuf, sendcounts, sdispls, sendtype,
+                            recvbuf, recvcounts, rdispls, recvtype, TN_ARR_COUNT, TN_ARR_AINT,
+                            comm);
 }
 
 TN_API(Alltoallw)
@@ -825,8 +931,8 @@ int PMPI_Alltoallw(const void *sendbuf, const int sendcounts[], const int sdispl
                    const MPI_Datatype sendtypes[], void *recvbuf, const int recvcounts[],
                    const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
 {
-    return alltoallw("MPI_Alltoallw", sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
-                     recvcounts, rdispls, recvtypes, ARR_INT, ARR_INT, comm);
+    return tn_mpi_alltoallw("MPI_Alltoallw", blocking, sendbuf, sendcounts, sdispls, sendtypes,
+                            recvbuf, recvcounts, rdispls, recvtypes, TN_ARR_INT, TN_ARR_INT, comm);
 }
 
 TN_API(Alltoallw_c)
@@ -834,6 +940,7 @@ int PMPI_Alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
                      const MPI_Datatype sendtypes[], void *recvbuf, const MPI_Count recvcounts[],
                      const MPI_Aint rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
 {
-    return alltoallw("MPI_Alltoallw_c", sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
-                     recvcounts, rdispls, recvtypes, ARR_COUNT, ARR_AINT, comm);
+    return tn_mpi_alltoallw("MPI_Alltoallw_c", blocking, sendbuf, sendcounts, sdispls, sendtypes,
+                            recvbuf, recvcounts, rdispls, recvtypes, TN_ARR_COUNT, TN_ARR_AINT,
+                            comm);
 }

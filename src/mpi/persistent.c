@@ -1,10 +1,12 @@
 /* MPI 4.1 chapter 3.9: persistent point-to-point requests. One holds the
  * arguments of its operation; MPI_Start (request.c) starts a fresh operation
  * from them as the request's `inner`, and completing that makes the request
- * inactive again. */
+ * inactive again. Persistent collectives (coll_persist.c, ctx_off
+ * TN_CTX_COLL) hold a schedule instead, which each start runs again. */
 #include "mpi/api.h"
 #include "mpi/check.h"
 #include "mpi/pt2pt.h"
+#include "coll/sched.h"
 
 /* mode: a send mode of pt2pt.h, or TN_MODE_RECV. */
 static int persist_init(const char *fname, const void *buf, MPI_Aint count,
@@ -45,6 +47,8 @@ static int persist_init(const char *fname, const void *buf, MPI_Aint count,
 int tn_persist_start(const char *fname, tn_request_t *r)
 {
     tn_request_t *op;
+    if (r->ctx_off == TN_CTX_COLL)
+        return tn_sched_restart(r);
     int rc = r->mode == TN_MODE_RECV
                  ? tn_p2p_irecv(r->buf, r->count, r->dt, r->peer, r->tag, r->comm, r->ctx_off,
                                 &op)

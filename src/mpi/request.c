@@ -13,6 +13,7 @@
 #include "mpi/check.h"
 #include "mpi/pt2pt.h"
 #include "core/progress.h"
+#include "coll/sched.h"
 
 /* The operation whose completion r waits for; NULL for an inactive
  * persistent request. */
@@ -560,6 +561,8 @@ int PMPI_Request_free(MPI_Request *request)
         /* An active operation goes on; the engine frees it when it completes. */
         if (r->inner)
             tn_mpi_request_drop(r->inner);
+        if (r->ctx_off == TN_CTX_COLL)
+            tn_sched_persist_free(r);
         tn_request_free(r);
         break;
     case TN_REQ_GREQ:

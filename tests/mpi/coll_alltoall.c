@@ -1,8 +1,9 @@
-/* MPI_Alltoall, MPI_Alltoallv and MPI_Alltoallw: counts 0, 1 and large, MPI_IN_PLACE,
- * uneven counts with displacements, and per-peer datatypes. */
+/* MPI_Alltoall, MPI_Alltoallv and MPI_Alltoallw: counts 0, 1, odd and large,
+ * MPI_IN_PLACE, uneven counts with displacements, and per-peer datatypes, on
+ * MPI_COMM_WORLD and on a split communicator with reordered ranks. */
 #include "mtest.h"
 
-static const int counts[] = {0, 1, 100, 20000};
+static const int counts[] = {0, 1, 101, 20000};
 #define NCOUNTS ((int)(sizeof counts / sizeof counts[0]))
 
 /* What rank `from` sends to rank `to`, element i. */
@@ -14,12 +15,11 @@ static int vcount(int from, int to, int symmetric)
     return (from + to) % 4 * 100 + (symmetric ? (from < to ? from : to) : to);
 }
 
-int main(int argc, char **argv)
+static void run(MPI_Comm comm)
 {
     int rank, size;
-    mtest_init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     int max = counts[NCOUNTS - 1];
     size_t cap = (size_t)size * (max + size * 8 + 8);
     int *send = mtest_malloc(cap * sizeof(int)), *recv = mtest_malloc(cap * sizeof(int));
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < (size_t)size * n; i++)
                 recv[i] = inplace ? send[i] : -1;
             MPI_Alltoall(inplace ? MPI_IN_PLACE : send, n, MPI_INT, recv, n, MPI_INT,
-                         MPI_COMM_WORLD);
+                         comm);
             for (int from = 0; from < size; from++)
                 for (int i = 0; i < n; i++)
                     if (recv[(size_t)from * n + i] != val(from, rank, i)) {
@@ -67,12 +67,12 @@ int main(int argc, char **argv)
                 for (int i = 0; i < rc[p]; i++)
                     recv[rd[p] + i] = val(rank, p, i);
             MPI_Alltoallv(MPI_IN_PLACE, NULL, NULL, MPI_INT, recv, rc, rd, MPI_INT,
-                          MPI_COMM_WORLD);
+                          comm);
         } else {
             for (int p = 0; p < size; p++)
                 for (int i = 0; i < sc[p]; i++)
                     send[sd[p] + i] = val(rank, p, i);
-            MPI_Alltoallv(send, sc, sd, MPI_INT, recv, rc, rd, MPI_INT, MPI_COMM_WORLD);
+            MPI_Alltoallv(send, sc, sd, MPI_INT, recv, rc, rd, MPI_INT, comm);
         }
         int bad = 0;
         for (int p = 0; p < size && !bad; p++) {
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < roff; i++)
         recv[i] = -1;
-    MPI_Alltoallw(send, sc, sd, st, recv, rc, rd, rt, MPI_COMM_WORLD);
+    MPI_Alltoallw(send, sc, sd, st, recv, rc, rd, rt, comm);
     for (int p = 0; p < size; p++)
         for (int i = 0; i < 2 * (rank + 1); i++) {
             int got = recv[rd[p] / (int)sizeof(int) + i];
@@ -132,5 +132,11 @@ int main(int argc, char **argv)
     free(sd);
     free(rc);
     free(rd);
+}
+
+int main(int argc, char **argv)
+{
+    mtest_init(&argc, &argv);
+    mtest_on_world_and_split(run);
     return mtest_finish();
 }

@@ -1,9 +1,8 @@
-/* MPI_Bcast from every root, with counts 0, 1, medium and large (past the eager
- * limit), of MPI_INT and of a strided derived type, on MPI_COMM_WORLD and on a
+/* MPI_Bcast from every root, with counts 0, 1, odd and large (over 1 MiB), of MPI_INT and of a strided derived type, on MPI_COMM_WORLD and on a
  * split communicator. */
 #include "mtest.h"
 
-static const int counts[] = {0, 1, 1000, 300000};
+static const int counts[] = {0, 1, 999, 300000};
 #define NCOUNTS ((int)(sizeof counts / sizeof counts[0]))
 
 static void run(MPI_Comm comm, const char *what)

@@ -1,22 +1,23 @@
 /* MPI_Gather, MPI_Gatherv, MPI_Allgather and MPI_Allgatherv at every root, counts
- * 0, 1 and large, with MPI_IN_PLACE, varying counts and displacements with gaps
- * (which must stay untouched), and a strided receive type. */
+ * 0, 1, odd and large (over 1 MiB gathered at 6 ranks and more), with MPI_IN_PLACE,
+ * varying counts and displacements with gaps (which must stay untouched), and a
+ * strided receive type; on MPI_COMM_WORLD and on a split communicator with
+ * reordered ranks. */
 #include "mtest.h"
 
 #define GAP 3
 #define UNTOUCHED -7
 
-static const int counts[] = {0, 1, 50000};
+static const int counts[] = {0, 1, 37, 50000};
 #define NCOUNTS ((int)(sizeof counts / sizeof counts[0]))
 
 static int val(int r, int i) { return r * 100000 + i; }
 
-int main(int argc, char **argv)
+static void run(MPI_Comm comm)
 {
     int rank, size;
-    mtest_init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     int max = counts[NCOUNTS - 1];
     int *send = mtest_malloc((max + 1) * sizeof(int));
     int *recv = mtest_malloc((size_t)size * (max + 2 * GAP + 1) * sizeof(int));
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
                 if (inplace && rank == root)
                     memcpy(recv + (size_t)root * n, send, n * sizeof(int));
                 MPI_Gather(inplace && rank == root ? MPI_IN_PLACE : send, n, MPI_INT, recv, n,
-                           MPI_INT, root, MPI_COMM_WORLD);
+                           MPI_INT, root, comm);
                 if (rank == root)
                     for (int r = 0; r < size; r++)
                         for (int i = 0; i < n; i++)
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
             if (inplace)
                 memcpy(recv + (size_t)rank * n, send, n * sizeof(int));
             MPI_Allgather(inplace ? MPI_IN_PLACE : send, n, MPI_INT, recv, n, MPI_INT,
-                          MPI_COMM_WORLD);
+                          comm);
             for (int r = 0; r < size; r++)
                 for (int i = 0; i < n; i++)
                     if (recv[(size_t)r * n + i] != val(r, i)) {
@@ -83,7 +84,7 @@ int main(int argc, char **argv)
             if (inplace && rank == root)
                 memcpy(recv + displs[root], send, mine * sizeof(int));
             MPI_Gatherv(inplace && rank == root ? MPI_IN_PLACE : send, mine, MPI_INT, recv,
-                        rcounts, displs, MPI_INT, root, MPI_COMM_WORLD);
+                        rcounts, displs, MPI_INT, root, comm);
             if (rank == root) {
                 int bad = 0;
                 for (int r = 0; r < size && !bad; r++) {
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
         if (inplace)
             memcpy(recv + displs[rank], send, mine * sizeof(int));
         MPI_Allgatherv(inplace ? MPI_IN_PLACE : send, mine, MPI_INT, recv, rcounts, displs,
-                       MPI_INT, MPI_COMM_WORLD);
+                       MPI_INT, comm);
         int bad = 0;
         for (int r = 0; r < size && !bad; r++) {
             for (int i = 0; i < rcounts[r] && !bad; i++)
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
         send[i] = val(rank, i);
     for (int i = 0; i < 4 * size; i++)
         recv[i] = UNTOUCHED;
-    MPI_Allgather(send, 4, MPI_INT, recv, 1, col1, MPI_COMM_WORLD);
+    MPI_Allgather(send, 4, MPI_INT, recv, 1, col1, comm);
     for (int i = 0; i < 4; i++)
         for (int r = 0; r < size; r++)
             CHECK_EQ(recv[i * size + r], val(r, i));
@@ -134,5 +135,11 @@ int main(int argc, char **argv)
     free(recv);
     free(rcounts);
     free(displs);
+}
+
+int main(int argc, char **argv)
+{
+    mtest_init(&argc, &argv);
+    mtest_on_world_and_split(run);
     return mtest_finish();
 }

@@ -1,8 +1,8 @@
-/* MPI_Reduce at every root and MPI_Allreduce, counts 0, 1, medium and large, with
+/* MPI_Reduce at every root and MPI_Allreduce, counts 0, 1, odd and large (over 1 MiB), with
  * SUM on int and double and MAX on int, with and without MPI_IN_PLACE. */
 #include "mtest.h"
 
-static const int counts[] = {0, 1, 1000, 200000};
+static const int counts[] = {0, 1, 999, 300000};
 #define NCOUNTS ((int)(sizeof counts / sizeof counts[0]))
 
 static int ival(int r, int i) { return (r + 1) * (i % 1000 + 1) - r * (i % 3); }

@@ -1,18 +1,18 @@
-/* MPI_Scan and MPI_Exscan with SUM and MAX, counts 1 and large, with MPI_IN_PLACE;
- * Exscan leaves rank 0's receive buffer alone (its value is undefined). */
+/* MPI_Scan and MPI_Exscan with SUM and MAX, counts 0, 1, odd and large (over 1 MiB),
+ * with MPI_IN_PLACE, on MPI_COMM_WORLD and on a split communicator with reordered
+ * ranks; rank 0's Exscan result is undefined and not checked. */
 #include "mtest.h"
 
 static int val(int r, int i) { return (r * 7 + i) % 11 - 5; }
 
-int main(int argc, char **argv)
+static void run(MPI_Comm comm)
 {
     int rank, size;
-    mtest_init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    const int counts[2] = {1, 30000};
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    const int counts[4] = {0, 1, 37, 300000};
 
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 4; c++) {
         int n = counts[c];
         int *in = mtest_malloc(n * sizeof(int)), *out = mtest_malloc(n * sizeof(int));
         for (int inplace = 0; inplace < 2; inplace++) {
@@ -22,7 +22,7 @@ int main(int argc, char **argv)
                     in[i] = val(rank, i);
                     out[i] = inplace ? in[i] : -99;
                 }
-                MPI_Scan(inplace ? MPI_IN_PLACE : in, out, n, MPI_INT, op, MPI_COMM_WORLD);
+                MPI_Scan(inplace ? MPI_IN_PLACE : in, out, n, MPI_INT, op, comm);
                 for (int i = 0; i < n; i++) {
                     int want = val(0, i);
                     for (int r = 1; r <= rank; r++)
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 
                 for (int i = 0; i < n; i++)
                     out[i] = inplace ? in[i] : -99;
-                MPI_Exscan(inplace ? MPI_IN_PLACE : in, out, n, MPI_INT, op, MPI_COMM_WORLD);
+                MPI_Exscan(inplace ? MPI_IN_PLACE : in, out, n, MPI_INT, op, comm);
                 if (rank == 0)
                     continue;
                 for (int i = 0; i < n; i++) {
@@ -56,5 +56,11 @@ int main(int argc, char **argv)
         free(in);
         free(out);
     }
+}
+
+int main(int argc, char **argv)
+{
+    mtest_init(&argc, &argv);
+    mtest_on_world_and_split(run);
     return mtest_finish();
 }

@@ -1,19 +1,19 @@
-/* MPI_Scatter and MPI_Scatterv at every root, counts 0, 1 and large, with
+/* MPI_Scatter and MPI_Scatterv at every root, counts 0, 1, odd and large, with
  * MPI_IN_PLACE at the root, uneven counts and displacements, and a strided send
- * type at the root. */
+ * type at the root; on MPI_COMM_WORLD and on a split communicator with reordered
+ * ranks. */
 #include "mtest.h"
 
-static const int counts[] = {0, 1, 50000};
+static const int counts[] = {0, 1, 37, 50000};
 #define NCOUNTS ((int)(sizeof counts / sizeof counts[0]))
 
 static int val(int root, int r, int i) { return root * 1000000 + r * 60000 + i; }
 
-int main(int argc, char **argv)
+static void run(MPI_Comm comm)
 {
     int rank, size;
-    mtest_init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     int max = counts[NCOUNTS - 1];
     int *send = mtest_malloc((size_t)size * (max + 8) * sizeof(int));
     int *recv = mtest_malloc((max + 1) * sizeof(int));
@@ -30,12 +30,12 @@ int main(int argc, char **argv)
                 for (int i = 0; i <= n; i++)
                     recv[i] = -1;
                 if (inplace && rank == root) {
-                    MPI_Scatter(send, n, MPI_INT, MPI_IN_PLACE, n, MPI_INT, root, MPI_COMM_WORLD);
+                    MPI_Scatter(send, n, MPI_INT, MPI_IN_PLACE, n, MPI_INT, root, comm);
                     for (int i = 0; i < n; i++) /* the root's block stays where it is */
                         CHECK_EQ(send[(size_t)root * n + i], val(root, root, i));
                     continue;
                 }
-                MPI_Scatter(send, n, MPI_INT, recv, n, MPI_INT, root, MPI_COMM_WORLD);
+                MPI_Scatter(send, n, MPI_INT, recv, n, MPI_INT, root, comm);
                 for (int i = 0; i < n; i++)
                     if (recv[i] != val(root, rank, i)) {
                         CHECK_MSG(0, "Scatter of %d from %d: [%d] is %d", n, root, i, recv[i]);
@@ -63,11 +63,11 @@ int main(int argc, char **argv)
                 recv[i] = -1;
             if (inplace && rank == root) {
                 MPI_Scatterv(send, scounts, displs, MPI_INT, MPI_IN_PLACE, 0, MPI_INT, root,
-                             MPI_COMM_WORLD);
+                             comm);
                 continue;
             }
             MPI_Scatterv(send, scounts, displs, MPI_INT, recv, scounts[rank], MPI_INT, root,
-                         MPI_COMM_WORLD);
+                         comm);
             for (int i = 0; i < scounts[rank]; i++)
                 CHECK_EQ(recv[i], val(root, rank, i));
             CHECK_EQ(recv[scounts[rank]], -1);
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < 3; i++)
             for (int r = 0; r < size; r++)
                 send[i * size + r] = val(root, r, i);
-    MPI_Scatter(send, 1, col1, recv, 3, MPI_INT, root, MPI_COMM_WORLD);
+    MPI_Scatter(send, 1, col1, recv, 3, MPI_INT, root, comm);
     for (int i = 0; i < 3; i++)
         CHECK_EQ(recv[i], val(root, rank, i));
     MPI_Type_free(&col);
@@ -94,5 +94,11 @@ int main(int argc, char **argv)
     free(recv);
     free(scounts);
     free(displs);
+}
+
+int main(int argc, char **argv)
+{
+    mtest_init(&argc, &argv);
+    mtest_on_world_and_split(run);
     return mtest_finish();
 }

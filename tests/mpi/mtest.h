@@ -171,4 +171,63 @@ static inline int mtest_finish(void)
     return total ? 1 : 0;
 }
 
+/* A non-commutative (but associative) user op for the collective tests: an element
+ * is the affine map x -> m*x + c on unsigned ints (wrapping), and combining two
+ * applies the left operand (lower ranks) first, so a result in the wrong rank order
+ * shows.  mtest_affine_create() makes its datatype (a contiguous pair, so also a
+ * derived type) and op. */
+typedef struct {
+    unsigned m, c;
+} mtest_affine;
+
+/* Rank r's element i (m odd, so products never lose their low bits). */
+static inline mtest_affine mtest_affine_val(int r, long i, int seed)
+{
+    mtest_affine a = {2u * (unsigned)((r * 5 + i + seed) % 7) + 1u,
+                      (unsigned)(r * 31 + i * 3 + seed)};
+    return a;
+}
+
+/* left, then right: x -> right.m * (left.m * x + left.c) + right.c */
+static inline mtest_affine mtest_affine_then(mtest_affine left, mtest_affine right)
+{
+    mtest_affine a = {right.m * left.m, right.m * left.c + right.c};
+    return a;
+}
+
+static inline void mtest_affine_fn(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+    const mtest_affine *a = in;
+    mtest_affine *b = inout;
+    (void)type;
+    for (int i = 0; i < *len; i++)
+        b[i] = mtest_affine_then(a[i], b[i]);
+}
+
+static inline void mtest_affine_create(MPI_Datatype *type, MPI_Op *op)
+{
+    MPI_Type_contiguous(2, MPI_UNSIGNED, type);
+    MPI_Type_commit(type);
+    MPI_Op_create(mtest_affine_fn, 0, op);
+}
+
+/* The halves of MPI_COMM_WORLD (even and odd ranks), each with its ranks in reverse
+ * order: collectives must not assume that ranks follow the world's. */
+static inline void mtest_split_reversed(MPI_Comm *half)
+{
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_split(MPI_COMM_WORLD, rank % 2, -rank, half);
+}
+
+/* Runs fn on MPI_COMM_WORLD, then on mtest_split_reversed's halves. */
+static inline void mtest_on_world_and_split(void (*fn)(MPI_Comm))
+{
+    MPI_Comm half;
+    fn(MPI_COMM_WORLD);
+    mtest_split_reversed(&half);
+    fn(half);
+    MPI_Comm_free(&half);
+}
+
 #endif

@@ -15,22 +15,49 @@
 #include <string.h>
 #include <time.h>
 #include "coll/util.h"
+#include "coll/sched.h"
 #include "core/error.h"
 
 /* ---- datatypes ---- */
 
 static tn_dtype_seg_t seg_byte[] = {{0, 1}}, seg_int[] = {{0, 4}};
 static tn_dtype_seg_t seg_vec[] = {{0, 4}, {12, 4}}, seg_shift[] = {{4, 4}};
-static tn_datatype_t t_byte = {.size = 1, .lb = 0, .ub = 1, .extent = 1, .true_lb = 0,
-                               .true_ub = 1, .contig = 1, .nsegs = 1, .segs = seg_byte};
-static tn_datatype_t t_int = {.size = 4, .lb = 0, .ub = 4, .extent = 4, .true_lb = 0,
-                              .true_ub = 4, .contig = 1, .nsegs = 1, .segs = seg_int};
+static tn_datatype_t t_byte = {.size = 1,
+                               .lb = 0,
+                               .ub = 1,
+                               .extent = 1,
+                               .true_lb = 0,
+                               .true_ub = 1,
+                               .contig = 1,
+                               .nsegs = 1,
+                               .segs = seg_byte};
+static tn_datatype_t t_int = {.size = 4,
+                              .lb = 0,
+                              .ub = 4,
+                              .extent = 4,
+                              .true_lb = 0,
+                              .true_ub = 4,
+                              .contig = 1,
+                              .nsegs = 1,
+                              .segs = seg_int};
 /* Two ints 12 bytes apart, extent 16. */
-static tn_datatype_t t_vec = {.size = 8, .lb = 0, .ub = 16, .extent = 16, .true_lb = 0,
-                              .true_ub = 16, .nsegs = 2, .segs = seg_vec};
+static tn_datatype_t t_vec = {.size = 8,
+                              .lb = 0,
+                              .ub = 16,
+                              .extent = 16,
+                              .true_lb = 0,
+                              .true_ub = 16,
+                              .nsegs = 2,
+                              .segs = seg_vec};
 /* One int at offset 4, lb -4, extent 16. */
-static tn_datatype_t t_shift = {.size = 4, .lb = -4, .ub = 12, .extent = 16, .true_lb = 4,
-                                .true_ub = 8, .nsegs = 1, .segs = seg_shift};
+static tn_datatype_t t_shift = {.size = 4,
+                                .lb = -4,
+                                .ub = 12,
+                                .extent = 16,
+                                .true_lb = 4,
+                                .true_ub = 8,
+                                .nsegs = 1,
+                                .segs = seg_shift};
 
 tn_datatype_t *tn_datatype_get(MPI_Datatype handle)
 {
@@ -78,8 +105,7 @@ size_t tn_dtype_unpack(const tn_datatype_t *dt, void *buf, MPI_Aint count, size_
     return walk(dt, buf, count, offset, (char *)in, len, 0);
 }
 
-int tn_dtype_is_contig(const tn_datatype_t *dt, MPI_Aint count, const void *buf,
-                       const void **start)
+int tn_dtype_is_contig(const tn_datatype_t *dt, MPI_Aint count, const void *buf, const void **start)
 {
     if (!dt->contig)
         return 0;
@@ -142,14 +168,20 @@ int tn_err_set(int err_class, const char *fmt, ...)
     return err_class;
 }
 
-/* ---- simulated p2p ---- */
+/* ---- simulated p2p ----
+ *
+ * Every rank thread holds `mu` while it runs and gives it up only while it
+ * waits (in tn_progress_wait), so the engine's state (sched.c's list of
+ * started schedules) is only ever touched by one thread at a time, as in a
+ * real single-threaded rank; a completion run by another rank's thread calls
+ * the request's on_done hook just as a provider's progress call would. */
 
 #define MAXP 17
 
 struct msg {
     int src, tag, ctx;
     tn_request_t *sreq; /* rendezvous: the send, completed when matched */
-    char *data;         /* eager: a copy of the payload */
+    char *data; /* eager: a copy of the payload */
     size_t bytes;
     struct msg *next;
 };
@@ -161,17 +193,60 @@ static tn_request_t *posted[MAXP];
 static int eager;
 static unsigned long progress; /* bumped on every completion */
 
+tn_request_t *tn_request_alloc(enum tn_req_kind kind)
+{
+    tn_request_t *r = calloc(1, sizeof(*r));
+    r->kind = kind;
+    return r;
+}
+
+void tn_request_free(tn_request_t *r)
+{
+    free(r);
+}
+
+void tn_request_complete(tn_request_t *r)
+{
+    r->done = 1;
+    progress++;
+    pthread_cond_broadcast(&cv);
+    if (r->on_done)
+        r->on_done(r);
+    if (r->freed)
+        free(r);
+}
+
+void tn_status_set_empty(MPI_Status *st)
+{
+    st->MPI_SOURCE = MPI_PROC_NULL;
+    st->MPI_TAG = MPI_ANY_TAG;
+}
+
+void tn_datatype_release(tn_datatype_t *dt)
+{
+    (void)dt;
+}
+
+tn_op_t *tn_op_ref(tn_op_t *op)
+{
+    return op;
+}
+
+void tn_op_release(tn_op_t *op)
+{
+    (void)op;
+}
+
 static void deliver(tn_request_t *r, const char *data, size_t bytes)
 {
     size_t room = (size_t)r->count * (size_t)r->dt->size;
     if (bytes > room) {
-        r->status.MPI_ERROR = tn_err_set(MPI_ERR_TRUNCATE, "receive truncated: %zu > %zu",
-                                         bytes, room);
+        r->status.MPI_ERROR =
+            tn_err_set(MPI_ERR_TRUNCATE, "receive truncated: %zu > %zu", bytes, room);
         bytes = room;
     }
     tn_dtype_unpack(r->dt, r->buf, r->count, 0, data, bytes);
-    r->done = 1;
-    progress++;
+    tn_request_complete(r);
 }
 
 static int matches(const tn_request_t *r, int src, int tag, int ctx)
@@ -183,7 +258,7 @@ int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, i
                  tn_comm_t *comm, int ctx_off, int mode, tn_request_t **req)
 {
     (void)mode;
-    tn_request_t *s = calloc(1, sizeof(*s));
+    tn_request_t *s = tn_request_alloc(TN_REQ_SEND);
     s->buf = (void *)buf, s->count = count, s->dt = dt, s->peer = dest, s->tag = tag;
     *req = s;
     if (dest == MPI_PROC_NULL) {
@@ -193,7 +268,6 @@ int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, i
     size_t bytes = (size_t)count * (size_t)dt->size;
     char *data = malloc(bytes + 1);
     tn_dtype_pack(dt, buf, count, 0, data, bytes);
-    pthread_mutex_lock(&mu);
     tn_request_t **pp = &posted[dest];
     while (*pp && !matches(*pp, comm->rank, tag, ctx_off))
         pp = &(*pp)->next;
@@ -212,14 +286,13 @@ int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, i
         s->done = eager;
     }
     pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
     return MPI_SUCCESS;
 }
 
-int tn_p2p_irecv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,
-                 tn_comm_t *comm, int ctx_off, tn_request_t **req)
+int tn_p2p_irecv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag, tn_comm_t *comm,
+                 int ctx_off, tn_request_t **req)
 {
-    tn_request_t *r = calloc(1, sizeof(*r));
+    tn_request_t *r = tn_request_alloc(TN_REQ_RECV);
     r->buf = buf, r->count = count, r->dt = dt, r->peer = src, r->tag = tag;
     r->ctx_off = ctx_off;
     *req = r;
@@ -227,7 +300,6 @@ int tn_p2p_irecv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,
         r->done = 1;
         return MPI_SUCCESS;
     }
-    pthread_mutex_lock(&mu);
     struct msg **mp = &unexpected[comm->rank];
     while (*mp && !((*mp)->src == src && (*mp)->tag == tag && (*mp)->ctx == ctx_off))
         mp = &(*mp)->next;
@@ -236,7 +308,7 @@ int tn_p2p_irecv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,
         *mp = m->next;
         deliver(r, m->data, m->bytes);
         if (m->sreq)
-            m->sreq->done = 1;
+            tn_request_complete(m->sreq);
         free(m->data);
         free(m);
     } else {
@@ -246,56 +318,46 @@ int tn_p2p_irecv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,
         *pp = r;
     }
     pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
     return MPI_SUCCESS;
 }
 
 int tn_p2p_cancel(tn_request_t *req)
 {
-    (void)req; /* the algorithms only cancel after a failed post, which never happens here */
+    (void)req; /* schedules only cancel after a failed step, which never happens here */
     return MPI_SUCCESS;
 }
 
-int tn_request_waitall(int n, tn_request_t **reqs)
+/* Waits (giving up mu) until done(arg); started schedules advance meanwhile. */
+int tn_progress_wait(int (*done)(void *arg), void *arg)
 {
-    int rc = MPI_SUCCESS;
-    pthread_mutex_lock(&mu);
-    for (int i = 0; i < n; i++) {
-        while (!reqs[i]->done) {
-            unsigned long seen = progress;
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += 20;
-            if (pthread_cond_timedwait(&cv, &mu, &ts) && seen == progress) {
-                fprintf(stderr, "deadlock: no progress for 20 s\n");
-                abort();
-            }
+    for (;;) {
+        if (tn_sched_nready)
+            tn_sched_progress();
+        if (done(arg))
+            return MPI_SUCCESS;
+        unsigned long seen = progress;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 20;
+        if (pthread_cond_timedwait(&cv, &mu, &ts) && seen == progress) {
+            fprintf(stderr, "deadlock: no progress for 20 s\n");
+            abort();
         }
     }
-    pthread_mutex_unlock(&mu);
-    for (int i = 0; i < n; i++) {
-        if (!rc)
-            rc = reqs[i]->status.MPI_ERROR;
-        free(reqs[i]);
-    }
+}
+
+static int request_done(void *arg)
+{
+    return ((tn_request_t *)arg)->done;
+}
+
+/* Waits for a started collective and frees its request; returns its error. */
+static int wait_coll(tn_request_t *r)
+{
+    tn_progress_wait(request_done, r);
+    int rc = r->status.MPI_ERROR;
+    free(r);
     return rc;
-}
-
-int tn_p2p_send(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, int tag,
-                tn_comm_t *comm, int ctx_off)
-{
-    tn_request_t *r;
-    int rc = tn_p2p_isend(buf, count, dt, dest, tag, comm, ctx_off, TN_SEND_STD, &r);
-    return rc ? rc : tn_request_waitall(1, &r);
-}
-
-int tn_p2p_recv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,
-                tn_comm_t *comm, int ctx_off, MPI_Status *status)
-{
-    tn_request_t *r;
-    (void)status;
-    int rc = tn_p2p_irecv(buf, count, dt, src, tag, comm, ctx_off, &r);
-    return rc ? rc : tn_request_waitall(1, &r);
 }
 
 /* ---- running p ranks ---- */
@@ -311,16 +373,15 @@ struct thread_arg {
 static int failures;
 static char first_failure[256];
 
+/* Called with mu held, by the rank threads. */
 static void report(const char *fmt, ...)
 {
-    pthread_mutex_lock(&mu);
     if (!failures++) {
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(first_failure, sizeof(first_failure), fmt, ap);
         va_end(ap);
     }
-    pthread_mutex_unlock(&mu);
 }
 
 /* Checks in the rank threads only record failures; run() asserts afterwards. */
@@ -333,7 +394,9 @@ static void expect_ok(int rc, const char *what, int rank)
 static void *thread_main(void *p)
 {
     struct thread_arg *t = p;
+    pthread_mutex_lock(&mu);
     t->fn(&t->comm, t->arg);
+    pthread_mutex_unlock(&mu);
     return NULL;
 }
 
@@ -393,8 +456,7 @@ static int ints_of(MPI_Aint count, const tn_datatype_t *dt)
     return (int)((size_t)count * (size_t)dt->size / 4);
 }
 
-static void check_ints(const char *what, int rank, const uint32_t *got, const uint32_t *want,
-                       int n)
+static void check_ints(const char *what, int rank, const uint32_t *got, const uint32_t *want, int n)
 {
     for (int j = 0; j < n; j++) {
         if (got[j] != want[j]) {
@@ -407,6 +469,25 @@ static void check_ints(const char *what, int rank, const uint32_t *got, const ui
 static const int sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17};
 #define NSIZES (int)(sizeof(sizes) / sizeof(sizes[0]))
 static tn_datatype_t *const types[] = {&t_int, &t_vec, &t_shift};
+
+/* Forces algorithm algo of each of the n operations ops (those with fewer
+ * algorithms keep their last) for the next runs. Returns 0, forcing nothing
+ * any more, once algo is past the algorithms of all of them. */
+static int force_algo(int algo, int n, const enum tn_coll_op *ops)
+{
+    int more = 0;
+    for (int i = 0; i < n; i++)
+        more |= algo < tn_coll_nalgos(ops[i]);
+    for (int i = 0; i < n; i++) {
+        int na = tn_coll_nalgos(ops[i]);
+        tn_coll_force(ops[i], !more ? -1 : algo < na ? algo : na - 1);
+    }
+    return more;
+}
+
+#define FORCE_ALGO(algo, ...)                                                                      \
+    force_algo(algo, (int)(sizeof((enum tn_coll_op[]){__VA_ARGS__}) / sizeof(enum tn_coll_op)),    \
+               (enum tn_coll_op[]){__VA_ARGS__})
 
 /* ---- barrier ---- */
 
@@ -427,9 +508,11 @@ static void do_barrier(tn_comm_t *comm, const void *arg)
 START_TEST(barrier)
 {
     eager = _i;
-    for (int s = 0; s < NSIZES; s++) {
-        arrived = 0;
-        run(sizes[s], do_barrier, NULL);
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_BARRIER); algo++) {
+        for (int s = 0; s < NSIZES; s++) {
+            arrived = 0;
+            run(sizes[s], do_barrier, NULL);
+        }
     }
 }
 END_TEST
@@ -464,13 +547,20 @@ START_TEST(bcast)
 {
     static const MPI_Aint counts[] = {0, 1, 7, 5000};
     eager = _i;
-    for (int s = 0; s < NSIZES; s++)
-        for (int c = 0; c < 4; c++)
-            for (int t = 0; t < 3; t++)
-                for (int root = 0; root < sizes[s]; root += 2) {
-                    struct case_arg a = {.count = counts[c], .dt = types[t], .root = root};
-                    run(sizes[s], do_bcast, &a);
-                }
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_BCAST); algo++) {
+        for (int s = 0; s < NSIZES; s++)
+            for (int c = 0; c < 4; c++)
+                for (int t = 0; t < 3; t++)
+                    for (int root = 0; root < sizes[s]; root += 2) {
+                        struct case_arg a = {.count = counts[c], .dt = types[t], .root = root};
+                        run(sizes[s], do_bcast, &a);
+                    }
+        for (int s = 0; s < NSIZES; s++) {
+            /* 1.2 MB: ten pieces of the pipeline, uneven chunks of the scatter. */
+            struct case_arg a = {.count = 300000, .dt = &t_int, .root = sizes[s] - 1};
+            run(sizes[s], do_bcast, &a);
+        }
+    }
 }
 END_TEST
 
@@ -549,8 +639,11 @@ static void reductions(enum red_kind kind, const MPI_Aint *counts, int ncounts)
                 for (int o = 0; o < 2; o++)
                     for (int ip = 0; ip < 2; ip++)
                         for (int root = 0; root < sizes[s]; root += 3) {
-                            struct red_arg a = {{.count = counts[c], .dt = types[t],
-                                                 .root = root, .op = ops[o], .in_place = ip},
+                            struct red_arg a = {{.count = counts[c],
+                                                 .dt = types[t],
+                                                 .root = root,
+                                                 .op = ops[o],
+                                                 .in_place = ip},
                                                 kind};
                             run(sizes[s], do_reduction, &a);
                             if (kind != RED_REDUCE)
@@ -562,7 +655,9 @@ START_TEST(reduce)
 {
     static const MPI_Aint counts[] = {0, 1, 7, 1000};
     eager = _i;
-    reductions(RED_REDUCE, counts, 4);
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_REDUCE); algo++) {
+        reductions(RED_REDUCE, counts, 4);
+    }
 }
 END_TEST
 
@@ -571,7 +666,9 @@ START_TEST(allreduce)
     /* 3000 ints: Rabenseifner for the commutative op. */
     static const MPI_Aint counts[] = {0, 1, 7, 3000};
     eager = _i;
-    reductions(RED_ALLREDUCE, counts, 4);
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_ALLREDUCE); algo++) {
+        reductions(RED_ALLREDUCE, counts, 4);
+    }
 }
 END_TEST
 
@@ -579,8 +676,10 @@ START_TEST(scan)
 {
     static const MPI_Aint counts[] = {0, 1, 5, 300};
     eager = _i;
-    reductions(RED_SCAN, counts, 4);
-    reductions(RED_EXSCAN, counts, 4);
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_SCAN, TN_COLL_EXSCAN); algo++) {
+        reductions(RED_SCAN, counts, 4);
+        reductions(RED_EXSCAN, counts, 4);
+    }
 }
 END_TEST
 
@@ -608,7 +707,7 @@ static MPI_Aint v_disp(int r, int p, int base, const tn_datatype_t *dt)
 }
 
 struct gs_arg {
-    int ints;       /* per-rank block, in ints (even) */
+    int ints; /* per-rank block, in ints (even) */
     tn_datatype_t *st, *rt;
     int root, in_place, v;
 };
@@ -708,16 +807,20 @@ static void gather_scatter(rank_fn fn, int v)
 START_TEST(gather)
 {
     eager = _i;
-    gather_scatter(do_gather, 0);
-    gather_scatter(do_gather, 1);
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_GATHER, TN_COLL_GATHERV); algo++) {
+        gather_scatter(do_gather, 0);
+        gather_scatter(do_gather, 1);
+    }
 }
 END_TEST
 
 START_TEST(scatter)
 {
     eager = _i;
-    gather_scatter(do_scatter, 0);
-    gather_scatter(do_scatter, 1);
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_SCATTER, TN_COLL_SCATTERV); algo++) {
+        gather_scatter(do_scatter, 0);
+        gather_scatter(do_scatter, 1);
+    }
 }
 END_TEST
 
@@ -765,14 +868,16 @@ START_TEST(allgather)
     static tn_datatype_t *const pairs[][2] = {
         {&t_int, &t_int}, {&t_int, &t_vec}, {&t_vec, &t_shift}};
     eager = _i;
-    for (int s = 0; s < NSIZES; s++)
-        for (int c = 0; c < 4; c++)
-            for (int t = 0; t < 3; t++)
-                for (int ip = 0; ip < 2; ip++)
-                    for (int v = 0; v < 2; v++) {
-                        struct gs_arg a = {ints[c], pairs[t][0], pairs[t][1], 0, ip, v};
-                        run(sizes[s], do_allgather, &a);
-                    }
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_ALLGATHER, TN_COLL_ALLGATHERV); algo++) {
+        for (int s = 0; s < NSIZES; s++)
+            for (int c = 0; c < 4; c++)
+                for (int t = 0; t < 3; t++)
+                    for (int ip = 0; ip < 2; ip++)
+                        for (int v = 0; v < 2; v++) {
+                            struct gs_arg a = {ints[c], pairs[t][0], pairs[t][1], 0, ip, v};
+                            run(sizes[s], do_allgather, &a);
+                        }
+    }
 }
 END_TEST
 
@@ -887,18 +992,21 @@ START_TEST(alltoall)
     static tn_datatype_t *const pairs[][2] = {
         {&t_int, &t_int}, {&t_int, &t_vec}, {&t_vec, &t_shift}};
     eager = _i;
-    for (int s = 0; s < NSIZES; s++)
-        for (int c = 0; c < 4; c++)
-            for (int t = 0; t < 3; t++)
-                for (int ip = 0; ip < 2; ip++)
-                    for (int k = A2A; k <= A2AW; k++) {
-                        if (ip && pairs[t][0] != pairs[t][1])
-                            continue; /* in place, one type describes both sides */
-                        struct a2a_arg a = {ints[c], pairs[t][0], pairs[t][1], ip, k};
-                        if (k != A2A && ints[c] > 6)
-                            continue;
-                        run(sizes[s], do_alltoall, &a);
-                    }
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_ALLTOALL, TN_COLL_ALLTOALLV, TN_COLL_ALLTOALLW);
+         algo++) {
+        for (int s = 0; s < NSIZES; s++)
+            for (int c = 0; c < 4; c++)
+                for (int t = 0; t < 3; t++)
+                    for (int ip = 0; ip < 2; ip++)
+                        for (int k = A2A; k <= A2AW; k++) {
+                            if (ip && pairs[t][0] != pairs[t][1])
+                                continue; /* in place, one type describes both sides */
+                            struct a2a_arg a = {ints[c], pairs[t][0], pairs[t][1], ip, k};
+                            if (k != A2A && ints[c] > 6)
+                                continue;
+                            run(sizes[s], do_alltoall, &a);
+                        }
+    }
 }
 END_TEST
 
@@ -936,19 +1044,114 @@ START_TEST(reduce_scatter)
     /* About 300000 ints in all: pairwise exchange for the commutative op. */
     tn_op_t *ops[] = {&op_sum, &op_affine};
     eager = _i;
-    for (int s = 0; s < NSIZES; s++)
-        for (int big = 0; big < 2; big++)
-            for (int t = 0; t < 3; t++)
-                for (int o = 0; o < 2; o++)
-                    for (int ip = 0; ip < 2; ip++)
-                        for (int block = 0; block < 2; block++) {
-                            MPI_Aint count = big ? 300000 / sizes[s] : 3;
-                            if (big && t)
-                                continue;
-                            struct case_arg a = {.count = count, .dt = types[t], .root = block,
-                                                 .op = ops[o], .in_place = ip};
-                            run(sizes[s], do_reduce_scatter, &a);
-                        }
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_REDUCE_SCATTER, TN_COLL_REDUCE_SCATTER_BLOCK);
+         algo++) {
+        for (int s = 0; s < NSIZES; s++)
+            for (int big = 0; big < 2; big++)
+                for (int t = 0; t < 3; t++)
+                    for (int o = 0; o < 2; o++)
+                        for (int ip = 0; ip < 2; ip++)
+                            for (int block = 0; block < 2; block++) {
+                                MPI_Aint count = big ? 300000 / sizes[s] : 3;
+                                if (big && t)
+                                    continue;
+                                struct case_arg a = {.count = count,
+                                                     .dt = types[t],
+                                                     .root = block,
+                                                     .op = ops[o],
+                                                     .in_place = ip};
+                                run(sizes[s], do_reduce_scatter, &a);
+                            }
+    }
+}
+END_TEST
+
+/* ---- several schedules in flight, persistent schedules ---- */
+
+/* Each rank starts an allreduce (non-commutative op), a bcast, a barrier, an
+ * allgather and an allreduce with the sum, then completes them in reverse
+ * order; then runs a persistent allreduce three times on new inputs. */
+static void do_nonblocking(tn_comm_t *comm, const void *arg)
+{
+    enum { N1 = 7, N2 = 3000, NB = 1000 };
+    int p = comm->size, rank = comm->rank, root = p / 2;
+    (void)arg;
+    uint32_t in1[N1], out1[N1], want[N2], *in2 = malloc(N2 * 4), *out2 = malloc(N2 * 4);
+    uint32_t *bc = malloc(NB * 4), ag[MAXP * 2];
+    for (int j = 0; j < N1; j++)
+        in1[j] = val(rank, j);
+    for (int j = 0; j < N2; j++)
+        in2[j] = val(rank, j);
+    for (int j = 0; j < NB; j++)
+        bc[j] = rank == root ? val(root, j) : 0;
+    uint32_t mine2[2] = {val(rank, 0), val(rank, 1)};
+    tn_request_t *reqs[5];
+    tn_sched_t *s;
+    int err = 0;
+    for (int i = 0; i < 5; i++) {
+        err |= tn_sched_create(comm, "test", &s);
+        switch (i) {
+        case 0:
+            err |= tn_coll_allreduce_sched(s, in1, out1, N1, &t_int, &op_affine);
+            break;
+        case 1:
+            err |= tn_coll_bcast_sched(s, bc, NB, &t_int, root);
+            break;
+        case 2:
+            err |= tn_coll_barrier_sched(s);
+            break;
+        case 3:
+            err |= tn_coll_allgather_sched(s, mine2, 2, &t_int, ag, 2, &t_int);
+            break;
+        default:
+            err |= tn_coll_allreduce_sched(s, in2, out2, N2, &t_int, &op_sum);
+        }
+        err |= tn_sched_start(s, &reqs[i]);
+    }
+    for (int i = 4; i >= 0; i--)
+        err |= wait_coll(reqs[i]);
+    expect_ok(err, "nonblocking", rank);
+    fold(&op_affine, p - 1, 0, N1, want);
+    check_ints("iallreduce (affine)", rank, out1, want, N1);
+    fold(&op_sum, p - 1, 0, N2, want);
+    check_ints("iallreduce (sum)", rank, out2, want, N2);
+    for (int j = 0; j < NB; j++)
+        want[j] = val(root, j);
+    check_ints("ibcast", rank, bc, want, NB);
+    for (int r = 0; r < p; r++) {
+        uint32_t w[2] = {val(r, 0), val(r, 1)};
+        check_ints("iallgather", rank, ag + 2 * r, w, 2);
+    }
+
+    tn_request_t *preq;
+    err = tn_sched_create(comm, "test", &s);
+    err |= tn_coll_allreduce_sched(s, in2, out2, N2, &t_int, &op_sum);
+    err |= tn_sched_persist(s, &preq);
+    for (int round = 0; round < 3; round++) {
+        for (int j = 0; j < N2; j++)
+            in2[j] = val(rank, j) + (uint32_t)round;
+        err |= tn_sched_restart(preq);
+        tn_progress_wait(request_done, preq->inner);
+        err |= preq->inner->status.MPI_ERROR;
+        free(preq->inner);
+        preq->inner = NULL;
+        fold(&op_sum, p - 1, 0, N2, want);
+        for (int j = 0; j < N2; j++)
+            want[j] += (uint32_t)(round * p);
+        check_ints("persistent allreduce", rank, out2, want, N2);
+    }
+    tn_sched_persist_free(preq);
+    free(preq);
+    expect_ok(err, "persistent", rank);
+    free(in2), free(out2), free(bc);
+}
+
+START_TEST(nonblocking)
+{
+    eager = _i;
+    for (int algo = 0; FORCE_ALGO(algo, TN_COLL_ALLREDUCE, TN_COLL_BCAST); algo++)
+        for (int s = 0; s < NSIZES; s++)
+            run(sizes[s], do_nonblocking, NULL);
 }
 END_TEST
 
@@ -968,12 +1171,14 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, allgather, 0, 2);
     tcase_add_loop_test(tc, alltoall, 0, 2);
     tcase_add_loop_test(tc, reduce_scatter, 0, 2);
+    tcase_add_loop_test(tc, nonblocking, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
+    tn_coll_select_init(); /* before the tests force algorithms */
     SRunner *sr = srunner_create(suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
