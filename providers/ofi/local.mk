@@ -8,7 +8,8 @@ tn_ofi_sources = \
 	providers/ofi/ofi_provider.c \
 	providers/ofi/ofi_ep.c \
 	providers/ofi/ofi_msg.c \
-	providers/ofi/ofi_rma.c
+	providers/ofi/ofi_rma.c \
+	providers/ofi/ofi_watch.c
 
 # Only an include path (empty for a system libfabric), harmless to the rest.
 AM_CPPFLAGS += $(LIBFABRIC_CFLAGS)

@@ -15,6 +15,16 @@
  * later. So every message carries a per-peer sequence number, and one that
  * completes early waits in a copy until those before it have been delivered.
  *
+ * Lost peers: an operation that fails with a peer (an error completion, a
+ * refused post) loses it: everything queued or in flight to it fails with
+ * that error, which names the peer, and so does p2p's work with it (through
+ * tn_progress_peer_lost); later operations fail at once. libfabric reports
+ * nothing for a dead peer Tern is only waiting on, so for ranks on this node
+ * an idle rank also watches pidfds of their processes (the blob carries the
+ * pid), at most every TN_OFI_WATCH_MS. Operations libfabric still holds for
+ * a lost peer are orphaned: failed now, their contexts reused only once
+ * libfabric completes them.
+ *
  * Address blob: tn_ofi_addr_t, then the fi_getname() bytes.
  * rkey blob:    tn_ofi_rkey_t (the region's address, or 0 for providers that
  *               address by offset, and its key).
@@ -51,6 +61,8 @@
 #define TN_OFI_RX_BUFS 128           /* single-message buffers without FI_MULTI_RECV */
 #define TN_OFI_BYE_WAIT_MS 2000      /* close() waits at most this long for BYEs */
 #define TN_OFI_TRYWAIT_TRIES 4       /* fi_trywait refusals before progress reports work */
+#define TN_OFI_WATCH_MS 10           /* an idle rank checks local peers live this often */
+#define TN_OFI_BLAME_MS 2000         /* how long an unattributed failure waits for a dead peer */
 /* A CQ wait object costs tcp;ofi_rxm (1.17) about 0.8 us a message, a third of
  * its latency over Tern's tcp: libfabric then progresses through its wait set.
  * So the CQ has one only when the progress engine sleeps after this many idle
@@ -72,9 +84,16 @@ typedef struct tn_ofi_wire {
 typedef struct tn_ofi_addr {
     uint32_t magic;
     uint32_t addr_format; /* FI_ADDR_* of the name that follows */
-    char prov[24];        /* libfabric provider name, for mismatch messages */
+    int32_t pid;          /* the rank's process, watched by ranks on its node */
+    char prov[20];        /* libfabric provider name, for mismatch messages */
     uint8_t name[];
 } tn_ofi_addr_t;
+
+/* An address blob as PMI carries it. */
+typedef union tn_ofi_blob {
+    tn_ofi_addr_t a;
+    uint8_t bytes[TN_TP_ADDR_MAX];
+} tn_ofi_blob_t;
 
 typedef struct tn_ofi_rkey {
     uint64_t addr; /* remote address of the region's first byte, or 0 */
@@ -105,6 +124,8 @@ typedef struct tn_ofi_op {
     fi_addr_t dest;
     uint64_t flags; /* fi_sendmsg flags */
     int bye;        /* a BYE of close() */
+    uint8_t posted; /* libfabric holds it */
+    uint8_t orphan; /* and its peer was lost: failed already, reused once completed */
     union {
         struct {
             int niov;
@@ -161,7 +182,8 @@ typedef struct tn_ofi_early {
 typedef struct tn_ofi_peer {
     fi_addr_t addr;         /* FI_ADDR_NOTAVAIL until inserted */
     uint32_t tx_seq, rx_seq; /* next sequence number to send, to deliver */
-    int lost;               /* the error of a failed operation: it is unreachable */
+    int lost;               /* the error that lost it: it is unreachable */
+    int pidfd;              /* its process, on this node; else -1 */
     uint8_t bits;           /* TN_OFI_PEER_* */
     /* posts the provider refused (-FI_EAGAIN), in order; while there are
      * any, later operations to this peer queue behind them */
@@ -197,11 +219,14 @@ typedef struct tn_ofi {
     size_t msg_max; /* largest message: wire header + hdr_max + eager_max */
     /* operation contexts */
     tn_ofi_op_t *free_send, *free_rma;
+    tn_ofi_op_t **chunks; /* every TN_OFI_OPS_CHUNK contexts allocated, for lost peers */
+    int nchunks;
     struct tn_tp_mr *free_mr;
     tn_ofi_block_t *blocks;
     size_t inflight;               /* posted sends, reads and writes not completed */
     int in_progress;
     int idle; /* progress calls in a row that found nothing */
+    long long watch_at; /* next check of local peers' pidfds, CLOCK_MONOTONIC_COARSE ms */
 } tn_ofi_t;
 
 /* ofi_lib.c: libfabric's entry points that are functions (the rest of its API
@@ -230,6 +255,9 @@ int tn_ofi_pick(struct fi_info **info, const char **why);
 int tn_ofi_ep_open(tn_ofi_t *tp);
 void tn_ofi_ep_close(tn_ofi_t *tp);
 int tn_ofi_addr(tn_tp_t *base, void *buf, size_t *len);
+/* Fetches peer's address blob and checks it is one of ours for this libfabric
+ * provider; *len is its length. */
+int tn_ofi_peer_blob(tn_ofi_t *tp, int peer, tn_ofi_blob_t *blob, size_t *len);
 /* Inserts peer into the address vector on first use. */
 int tn_ofi_peer_insert(tn_ofi_t *tp, int peer, fi_addr_t *out);
 static inline int tn_ofi_peer(tn_ofi_t *tp, int peer, fi_addr_t *out)
@@ -241,8 +269,17 @@ static inline int tn_ofi_peer(tn_ofi_t *tp, int peer, fi_addr_t *out)
     }
     return tn_ofi_peer_insert(tp, peer, out);
 }
-/* An error code for a libfabric call or completion that failed. */
+/* An error code for a libfabric call or completion that failed; with peer
+ * >= 0 it says that rank is lost, and what says what failed with it ("sending
+ * to it"). */
 int tn_ofi_error(tn_ofi_t *tp, const char *what, int peer, int fi_err, const char *detail);
+/* start(): opens pidfds of the peers on this node. */
+int tn_ofi_watch_start(tn_tp_t *base);
+/* On the idle path: loses local peers whose process has exited. */
+void tn_ofi_watch_check(tn_ofi_t *tp);
+/* Waits up to ms for a local peer's process to exit; returns how many peers
+ * were lost (for failures the provider does not attribute to a peer). */
+int tn_ofi_watch_wait(tn_ofi_t *tp, int ms);
 /* Registers [addr, addr+len) with access flags, choosing the key and binding
  * to the endpoint as the domain's mr_mode asks. */
 int tn_ofi_mr_reg(tn_ofi_t *tp, void *addr, size_t len, uint64_t access, struct fid_mr **mr);
@@ -264,9 +301,17 @@ int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status);
 /* Posts op (send, read or write), or queues it behind earlier refused posts
  * to its peer or when the provider refuses it now; fails for a lost peer. */
 int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op);
-/* An operation to peer failed with code: later ones fail at once (a message
- * that never left leaves a hole in the peer's sequence). Returns code. */
+/* An operation to peer failed with code: the peer is lost (see above; a
+ * message that never left leaves a hole in its sequence anyway). Returns the
+ * error the peer was lost with (code, unless it was lost before). */
 int tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code);
+/* What op does with its peer, for error messages ("sending to it"). */
+const char *tn_ofi_what(const tn_ofi_op_t *op);
+/* A completion (status) for op, which libfabric held. */
+int tn_ofi_op_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status);
+/* Puts op back unless libfabric still holds it or, for the first piece of a
+ * split transfer, pieces are pending. */
+void tn_ofi_op_release(tn_ofi_t *tp, tn_ofi_op_t *op);
 /* Posts queued operations until the provider refuses them; returns an error
  * code or 0. */
 int tn_ofi_queue_drain(tn_ofi_t *tp);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "providers/ofi/ofi.h"
@@ -13,14 +14,14 @@ _Static_assert(sizeof(tn_ofi_block_t) <= BLOCK_HEAD, "block header");
 
 int tn_ofi_error(tn_ofi_t *tp, const char *what, int peer, int fi_err, const char *detail)
 {
-    char who[32] = "";
+    char lost[32] = "";
     int more = detail && *detail;
 
     if (peer >= 0)
-        snprintf(who, sizeof(who), " rank %d", peer);
+        snprintf(lost, sizeof(lost), "lost rank %d: ", peer);
     return tn_err_set(MPI_ERR_OTHER, "ofi provider (libfabric %s), rank %d: %s%s failed: %s%s%s%s",
-                      tp->prov, tp->params.rank, what, who, tn_ofi_lib.strerror(fi_err), more ? " (" : "",
-                      more ? detail : "", more ? ")" : "");
+                      tp->prov, tp->params.rank, lost, what, tn_ofi_lib.strerror(fi_err),
+                      more ? " (" : "", more ? detail : "", more ? ")" : "");
 }
 
 int tn_ofi_block_alloc(tn_ofi_t *tp, size_t len, int reg, void **mem, void **desc)
@@ -230,19 +231,16 @@ void tn_ofi_ep_close(tn_ofi_t *tp)
 }
 
 /* The provider name as the address blob carries it. */
-static void prov_field(const tn_ofi_t *tp, char out[24])
+static void prov_field(const tn_ofi_t *tp, char out[20])
 {
-    memset(out, 0, 24);
-    strncpy(out, tp->prov, 23);
+    memset(out, 0, 20);
+    strncpy(out, tp->prov, 19);
 }
 
 int tn_ofi_addr(tn_tp_t *base, void *buf, size_t *len)
 {
     tn_ofi_t *tp = (tn_ofi_t *)base;
-    union {
-        tn_ofi_addr_t a;
-        uint8_t bytes[TN_TP_ADDR_MAX];
-    } blob;
+    tn_ofi_blob_t blob;
     size_t n = sizeof(blob) - sizeof(blob.a);
     int rc = fi_getname(&tp->ep->fid, blob.a.name, &n);
 
@@ -251,39 +249,49 @@ int tn_ofi_addr(tn_tp_t *base, void *buf, size_t *len)
                             NULL);
     blob.a.magic = TN_OFI_ADDR_MAGIC;
     blob.a.addr_format = tp->info->addr_format;
+    blob.a.pid = (int32_t)getpid();
     prov_field(tp, blob.a.prov);
     memcpy(buf, blob.bytes, sizeof(blob.a) + n);
     *len = sizeof(blob.a) + n;
     return MPI_SUCCESS;
 }
 
+int tn_ofi_peer_blob(tn_ofi_t *tp, int peer, tn_ofi_blob_t *blob, size_t *len)
+{
+    char prov[20];
+    int rc;
+
+    *len = sizeof(*blob);
+    if ((rc = tp->params.peer_addr(tp->params.peer_addr_arg, peer, blob->bytes, len)) !=
+        MPI_SUCCESS)
+        return rc;
+    if (*len <= sizeof(blob->a) || blob->a.magic != TN_OFI_ADDR_MAGIC)
+        return tn_err_set(MPI_ERR_OTHER, "ofi provider: rank %d published a malformed address "
+                                         "(%zu bytes)",
+                          peer, *len);
+    prov_field(tp, prov);
+    if (blob->a.addr_format != tp->info->addr_format || memcmp(prov, blob->a.prov, sizeof(prov)))
+        return tn_err_set(MPI_ERR_OTHER,
+                          "ofi provider: rank %d uses libfabric provider %.19s and rank %d uses "
+                          "%s; set FI_PROVIDER or TERN_OFI_PROVIDER alike on every rank",
+                          peer, blob->a.prov, tp->params.rank, tp->prov);
+    return MPI_SUCCESS;
+}
+
 int tn_ofi_peer_insert(tn_ofi_t *tp, int peer, fi_addr_t *out)
 {
-    union {
-        tn_ofi_addr_t a;
-        uint8_t bytes[TN_TP_ADDR_MAX];
-    } blob;
-    size_t len = sizeof(blob);
-    char prov[24];
+    tn_ofi_blob_t blob;
+    size_t len;
     fi_addr_t fa;
-    int rc = tp->params.peer_addr(tp->params.peer_addr_arg, peer, blob.bytes, &len);
+    int rc = tn_ofi_peer_blob(tp, peer, &blob, &len);
 
     if (rc != MPI_SUCCESS)
         return rc;
-    if (len <= sizeof(blob.a) || blob.a.magic != TN_OFI_ADDR_MAGIC)
-        return tn_err_set(MPI_ERR_OTHER, "ofi provider: rank %d published a malformed address "
-                                         "(%zu bytes)",
-                          peer, len);
-    prov_field(tp, prov);
-    if (blob.a.addr_format != tp->info->addr_format || memcmp(prov, blob.a.prov, sizeof(prov)))
-        return tn_err_set(MPI_ERR_OTHER,
-                          "ofi provider: rank %d uses libfabric provider %.23s and rank %d uses "
-                          "%s; set FI_PROVIDER or TERN_OFI_PROVIDER alike on every rank",
-                          peer, blob.a.prov, tp->params.rank, tp->prov);
     rc = fi_av_insert(tp->av, blob.a.name, 1, &fa, 0, NULL);
     if (rc != 1)
-        return tn_ofi_error(tp, "inserting the address of", peer, rc < 0 ? -rc : FI_EINVAL,
-                            NULL);
+        return tn_ofi_peer_lost(tp, peer,
+                                tn_ofi_error(tp, "inserting its address", peer,
+                                             rc < 0 ? -rc : FI_EINVAL, NULL));
     tp->peer[peer].addr = fa;
     *out = fa;
     return MPI_SUCCESS;

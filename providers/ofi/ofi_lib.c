@@ -9,6 +9,8 @@
  * threads and destructors of its own. */
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include "core/config.h"
 #include "providers/ofi/ofi.h"
 
 #ifndef TN_LIBFABRIC_SO
@@ -16,6 +18,21 @@
 #endif
 
 tn_ofi_lib_t tn_ofi_lib;
+
+/* DESIGN: ofi_rxm carries messages up to its buffer size (16 KiB) eagerly and
+ * larger ones by segmentation or rendezvous, which cost it extra copies and
+ * round trips. Tern's largest eager message is a header larger than
+ * TERN_OFI_EAGER_MAX, so unless the user set them, rxm's limits are raised to
+ * hold it (before libfabric reads its environment, at its first call). */
+static void rxm_defaults(void)
+{
+    char v[32];
+
+    snprintf(v, sizeof(v), "%zu",
+             sizeof(tn_ofi_wire_t) + TN_OFI_HDR_MAX + tn_config.ofi_eager_max);
+    setenv("FI_OFI_RXM_BUFFER_SIZE", v, 0);
+    setenv("FI_OFI_RXM_EAGER_LIMIT", v, 0);
+}
 
 int tn_ofi_lib_load(const char **why)
 {
@@ -39,6 +56,7 @@ int tn_ofi_lib_load(const char **why)
     if (state)
         return state > 0;
     state = -1;
+    rxm_defaults();
     if (!(h = dlopen(TN_LIBFABRIC_SO, RTLD_NOW | RTLD_LOCAL))) {
         snprintf(text, sizeof(text), "libfabric can not be loaded (%s)", dlerror());
         return 0;

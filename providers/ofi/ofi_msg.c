@@ -9,9 +9,10 @@
  * and completes with the provider's completion. A post the provider refuses
  * (-FI_EAGAIN) waits in its peer's queue, which later sends to that peer
  * join while it is not empty, so order per peer holds; progress retries it.
- * Once an operation to a peer has failed, the peer is lost: what is queued
- * for it and what comes later fails with that error (libfabric may otherwise
- * refuse sends to a dead peer forever, tcp;ofi_rxm 1.17 does).
+ * Once an operation to a peer has failed, the peer is lost (see ofi.h): what
+ * is queued or in flight for it and what comes later fails with that error
+ * (libfabric may otherwise refuse sends to a dead peer forever, tcp;ofi_rxm
+ * 1.17 does).
  *
  * Receiving: messages land in pre-posted buffers and are delivered straight
  * from there, unless one sent before has not completed yet (see ofi.h); a
@@ -22,6 +23,7 @@
 #include <string.h>
 #include "core/config.h"
 #include "core/error.h"
+#include "core/progress.h"
 #include "providers/ofi/ofi.h"
 
 /* Payloads up to this size are copied so that the send completes at once. */
@@ -45,13 +47,19 @@ static int ops_grow(tn_ofi_t *tp, int send)
 {
     size_t buf_size = send ? (tp->msg_max + 63) & ~(size_t)63 : 0;
     size_t ops_size = (TN_OFI_OPS_CHUNK * sizeof(tn_ofi_op_t) + 63) & ~(size_t)63;
-    tn_ofi_op_t *ops;
+    tn_ofi_op_t *ops, **chunks = realloc(tp->chunks, (size_t)(tp->nchunks + 1) * sizeof(*chunks));
     void *desc;
-    int rc = tn_ofi_block_alloc(tp, ops_size + TN_OFI_OPS_CHUNK * buf_size, send, (void **)&ops,
-                                &desc);
+    int rc;
 
+    if (!chunks)
+        return TN_ERR_SETMEM("ofi provider: operation contexts");
+    tp->chunks = chunks;
+    rc = tn_ofi_block_alloc(tp, ops_size + TN_OFI_OPS_CHUNK * buf_size, send, (void **)&ops,
+                            &desc);
     if (rc != MPI_SUCCESS)
         return rc;
+    tp->chunks[tp->nchunks++] = ops;
+    memset(ops, 0, TN_OFI_OPS_CHUNK * sizeof(*ops)); /* none posted: see orphan() */
     for (int i = 0; i < TN_OFI_OPS_CHUNK; i++) {
         ops[i].buf = send ? (uint8_t *)ops + ops_size + (size_t)i * buf_size : NULL;
         ops[i].buf_desc = desc;
@@ -76,6 +84,8 @@ int tn_ofi_op_get(tn_ofi_t *tp, int send, tn_ofi_op_t **out)
     op->ctx.kind = send ? TN_OFI_SEND : TN_OFI_READ;
     op->flags = 0;
     op->bye = 0;
+    op->posted = 0;
+    op->orphan = 0;
     op->comp = NULL;
     *out = op;
     return MPI_SUCCESS;
@@ -91,15 +101,15 @@ void tn_ofi_op_put(tn_ofi_t *tp, tn_ofi_op_t *op)
 
 /* ---- posting and the retry queue ----------------------------------------- */
 
-static const char *what_of(const tn_ofi_op_t *op)
+const char *tn_ofi_what(const tn_ofi_op_t *op)
 {
     switch (op->ctx.kind) {
     case TN_OFI_SEND:
-        return "sending to";
+        return "sending to it";
     case TN_OFI_READ:
-        return "reading the memory of";
+        return "reading its memory";
     default:
-        return "writing the memory of";
+        return "writing its memory";
     }
 }
 
@@ -144,10 +154,49 @@ static int finish(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
                                        : tn_ofi_rma_done(tp, op, status);
 }
 
+void tn_ofi_op_release(tn_ofi_t *tp, tn_ofi_op_t *op)
+{
+    if (op->posted || op->orphan ||
+        (op->ctx.kind != TN_OFI_SEND && op->u.rma.parent == op && op->u.rma.pending))
+        return;
+    tn_ofi_op_put(tp, op);
+}
+
+int tn_ofi_op_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
+{
+    op->posted = 0;
+    if (op->orphan) { /* failed when its peer was lost */
+        op->orphan = 0;
+        tn_ofi_op_release(tp, op);
+        return MPI_SUCCESS;
+    }
+    return finish(tp, op, status);
+}
+
+/* Fails what libfabric holds for a lost peer now: it may never complete. */
+static void orphan(tn_ofi_t *tp, int peer, int code)
+{
+    for (int c = 0; c < tp->nchunks; c++)
+        for (int i = 0; i < TN_OFI_OPS_CHUNK; i++) {
+            tn_ofi_op_t *op = &tp->chunks[c][i]; /* callbacks may grow chunks */
+            if (!op->posted || op->peer != peer)
+                continue;
+            op->posted = 0;
+            op->orphan = 1;
+            finish(tp, op, code);
+        }
+}
+
 int tn_ofi_peer_lost(tn_ofi_t *tp, int peer, int code)
 {
-    if (!tp->peer[peer].lost)
-        tp->peer[peer].lost = code;
+    tn_ofi_peer_t *p = &tp->peer[peer];
+
+    if (p->lost)
+        return p->lost;
+    p->lost = code;
+    p->bits |= TN_OFI_PEER_DONE; /* close() waits for nothing from it */
+    orphan(tp, peer, code);
+    tn_progress_peer_lost(peer, code);
     return code;
 }
 
@@ -160,12 +209,13 @@ int tn_ofi_submit(tn_ofi_t *tp, tn_ofi_op_t *op)
     if (!p->qhead) {
         ssize_t r = post(tp, op);
         if (r == 0) {
+            op->posted = 1;
             tp->inflight++;
             return MPI_SUCCESS;
         }
         if (r != -FI_EAGAIN)
             return tn_ofi_peer_lost(tp, op->peer,
-                                    tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL));
+                                    tn_ofi_error(tp, tn_ofi_what(op), op->peer, (int)-r, NULL));
         tp->busy[tp->nbusy++] = op->peer;
         p->qhead = op;
     } else {
@@ -190,10 +240,12 @@ static int drain_peer(tn_ofi_t *tp, tn_ofi_peer_t *p)
             return MPI_SUCCESS;
         p->qhead = op->next;
         tp->inflight++;
-        if (r == 0 && !p->lost)
+        if (r == 0 && !p->lost) {
+            op->posted = 1;
             continue;
+        }
         rc = finish(tp, op,
-                    p->lost ? p->lost : tn_ofi_error(tp, what_of(op), op->peer, (int)-r, NULL));
+                    p->lost ? p->lost : tn_ofi_error(tp, tn_ofi_what(op), op->peer, (int)-r, NULL));
         if (rc != MPI_SUCCESS)
             return rc;
     }
@@ -225,12 +277,13 @@ int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
 
     tp->inflight--;
     if (status != MPI_SUCCESS)
-        tn_ofi_peer_lost(tp, op->peer, status);
+        status = tn_ofi_peer_lost(tp, op->peer, status);
     if (op->bye && (status != MPI_SUCCESS || (op->flags & FI_DELIVERY_COMPLETE)))
         tp->peer[op->peer].bits |= TN_OFI_PEER_DONE;
-    tn_ofi_op_put(tp, op);
-    if (!comp)
-        return status; /* nobody else to tell: progress reports it */
+    op->comp = NULL;
+    tn_ofi_op_release(tp, op);
+    if (!comp) /* a failure lost the peer: progress reports that */
+        return MPI_SUCCESS;
     comp->cb(comp, status);
     return MPI_SUCCESS;
 }
@@ -328,7 +381,7 @@ int tn_ofi_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
             return MPI_SUCCESS;
         }
         if (r != -FI_EAGAIN) /* its sequence number is gone: so is the peer */
-            return tn_ofi_peer_lost(tp, peer, tn_ofi_error(tp, "sending to", peer, (int)-r, NULL));
+            return tn_ofi_peer_lost(tp, peer, tn_ofi_error(tp, "sending to it", peer, (int)-r, NULL));
     }
     return send_op(tp, peer, dest, &w, hdr, iov, iovcnt, dlen, comp);
 }

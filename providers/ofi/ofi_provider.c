@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "core/config.h"
 #include "core/error.h"
 #include "providers/ofi/ofi.h"
@@ -224,8 +225,10 @@ static int ofi_open(const tn_tp_params_t *params, tn_tp_t **out)
         rc = TN_ERR_SETMEM("ofi provider: open");
         goto fail_tp;
     }
-    for (int r = 0; r < params->size; r++)
+    for (int r = 0; r < params->size; r++) {
         tp->peer[r].addr = FI_ADDR_NOTAVAIL;
+        tp->peer[r].pidfd = -1;
+    }
     tp->params = *params;
     tp->info = info;
     tp->prov = info->fabric_attr->prov_name;
@@ -267,10 +270,8 @@ static int complete(tn_ofi_t *tp, const struct fi_cq_data_entry *e)
     switch (ctx->kind) {
     case TN_OFI_RECV:
         return tn_ofi_rx_done(tp, (tn_ofi_rxbuf_t *)ctx, e);
-    case TN_OFI_SEND:
-        return tn_ofi_send_done(tp, (tn_ofi_op_t *)ctx, MPI_SUCCESS);
     default:
-        return tn_ofi_rma_done(tp, (tn_ofi_op_t *)ctx, MPI_SUCCESS);
+        return tn_ofi_op_done(tp, (tn_ofi_op_t *)ctx, MPI_SUCCESS);
     }
 }
 
@@ -291,9 +292,13 @@ static int complete_error(tn_ofi_t *tp)
     if (err.err < 0) /* shm (1.17) reports some negated */
         err.err = -err.err;
     ctx = err.op_context;
-    if (!ctx) /* shm (1.17) loses the context of a failed read */
-        return tn_ofi_error(tp, "an operation (the provider does not say which)", -1, err.err,
-                            detail);
+    /* shm (1.17) loses the context of a failed read: when a peer on this node
+     * has died, that was the read from it (now orphaned with the peer) */
+    if (!ctx)
+        return tn_ofi_watch_wait(tp, TN_OFI_BLAME_MS)
+                   ? MPI_SUCCESS
+                   : tn_ofi_error(tp, "an operation (the provider does not say which)", -1,
+                                  err.err, detail);
     switch (ctx->kind) {
     case TN_OFI_RECV:
         if (err.err == FI_ECANCELED) /* the endpoint is closing */
@@ -303,15 +308,12 @@ static int complete_error(tn_ofi_t *tp)
                                                        "between ranks?) from"
                                                      : "receiving from",
                             -1, err.err, detail);
-    case TN_OFI_SEND: {
-        tn_ofi_op_t *op = (tn_ofi_op_t *)ctx;
-        return tn_ofi_send_done(tp, op, tn_ofi_error(tp, "sending to", op->peer, err.err, detail));
-    }
     default: {
         tn_ofi_op_t *op = (tn_ofi_op_t *)ctx;
-        const char *what = ctx->kind == TN_OFI_READ ? "reading the memory of"
-                                                    : "writing the memory of";
-        return tn_ofi_rma_done(tp, op, tn_ofi_error(tp, what, op->peer, err.err, detail));
+        if (op->orphan || tp->peer[op->peer].lost) /* no second message for one loss */
+            return tn_ofi_op_done(tp, op, tp->peer[op->peer].lost);
+        return tn_ofi_op_done(tp, op,
+                              tn_ofi_error(tp, tn_ofi_what(op), op->peer, err.err, detail));
     }
     }
 }
@@ -354,6 +356,7 @@ static int cq_poll(tn_ofi_t *tp, int *events)
 /* Nothing happened: before the engine sleeps on wait_fd, libfabric must agree. */
 static int idle(tn_ofi_t *tp, int *events)
 {
+    tn_ofi_watch_check(tp);
     if (tp->base.wait_fd < 0 || ++tp->idle < tn_config.spin_count)
         return MPI_SUCCESS;
     for (int t = 0; t < TN_OFI_TRYWAIT_TRIES; t++) {
@@ -430,6 +433,10 @@ static void ofi_close(tn_tp_t *base)
     tn_ofi_ep_close(tp);
     tn_ofi_early_free(tp);
     tn_ofi_lib.freeinfo(tp->info);
+    for (int r = 0; r < tp->params.size; r++)
+        if (tp->peer[r].pidfd >= 0)
+            close(tp->peer[r].pidfd);
+    free(tp->chunks);
     free(tp->busy);
     free(tp->peer);
     free(tp);
@@ -470,6 +477,7 @@ const tn_transport_ops_t tn_ofi_ops = {
     .name = "ofi",
     .probe = ofi_probe,
     .open = ofi_open,
+    .start = tn_ofi_watch_start,
     .close = ofi_close,
     .addr = tn_ofi_addr,
     .am_send = tn_ofi_am_send,

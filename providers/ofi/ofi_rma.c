@@ -110,18 +110,18 @@ int tn_ofi_rma_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
     tn_tp_completion_t *comp;
 
     tp->inflight--;
-    if (status != MPI_SUCCESS) {
-        tn_ofi_peer_lost(tp, op->peer, status);
+    if (status != MPI_SUCCESS) { /* may fail the group's other pieces first */
+        status = tn_ofi_peer_lost(tp, op->peer, status);
         if (p->u.rma.status == MPI_SUCCESS)
             p->u.rma.status = status;
     }
     if (op != p)
-        tn_ofi_op_put(tp, op);
+        tn_ofi_op_release(tp, op);
     if (--p->u.rma.pending)
         return MPI_SUCCESS;
     comp = p->comp;
     status = p->u.rma.status;
-    tn_ofi_op_put(tp, p);
+    tn_ofi_op_release(tp, p);
     comp->cb(comp, status);
     return MPI_SUCCESS;
 }

@@ -133,6 +133,7 @@ typedef struct tn_tcp_conn {
     tn_tcp_addr_t to; /* where we connected, for messages */
     tn_tcp_sendq_t *head, **tail;
     tn_tcp_rx_t rx;
+    int lost; /* once the peer is lost (DEAD): the error naming it and the cause */
 } tn_tcp_conn_t;
 
 /* An accepted socket whose hello has not fully arrived. */
@@ -183,8 +184,16 @@ int tn_tcp_conn_set_events(tn_tcp_t *tp, tn_tcp_conn_t *c, uint32_t events);
 /* Closes c's socket, moves it to state and fails its queued sends with code;
  * returns code. */
 int tn_tcp_conn_drop(tn_tcp_t *tp, tn_tcp_conn_t *c, enum tn_tcp_state state, int code);
-/* The peer went away: an error unless it had said BYE and nothing is queued to it. */
-int tn_tcp_conn_lost(tn_tcp_t *tp, tn_tcp_conn_t *c);
+/* The connection failed with errno err (0: the peer closed it). After the
+ * peer's BYE that is its normal end (an error only if sends to it are still
+ * queued); otherwise the peer is lost (see tn_tcp_peer_lost) and MPI_SUCCESS
+ * is returned. */
+int tn_tcp_conn_lost(tn_tcp_t *tp, tn_tcp_conn_t *c, int err);
+/* c's peer can no longer be reached, for cause: its queued sends, later sends
+ * to it and everything p2p has pending with it fail with one error (c->lost)
+ * naming the provider, the peer and the cause; the job goes on. Returns
+ * MPI_SUCCESS. */
+int tn_tcp_peer_lost(tn_tcp_t *tp, tn_tcp_conn_t *c, const char *cause);
 /* For close(): says BYE on every connection and frees connections and pending
  * handshakes. */
 void tn_tcp_conns_close(tn_tcp_t *tp);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/error.h"
+#include "core/progress.h"
 #include "providers/tcp/tcp.h"
 
 static void set_nodelay(int fd)
@@ -413,22 +414,20 @@ fail_hello:
 
 static int connect_failed(tn_tcp_t *tp, tn_tcp_conn_t *c, int err)
 {
-    char where[64];
+    char where[64], cause[160];
 
     tn_tcp_addr_str(&c->to, where, sizeof(where));
-    return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD,
-                            tn_err_set(MPI_ERR_OTHER, "could not connect to rank %d at %s: %s",
-                                       c->peer, where, strerror(err)));
+    snprintf(cause, sizeof(cause), "could not connect to it at %s: %s", where, strerror(err));
+    return tn_tcp_peer_lost(tp, c, cause);
 }
 
 static int handshake_failed(tn_tcp_t *tp, tn_tcp_conn_t *c, const char *why)
 {
-    char where[64];
+    char where[64], cause[160];
 
     tn_tcp_addr_str(&c->to, where, sizeof(where));
-    return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD,
-                            tn_err_set(MPI_ERR_OTHER, "the TCP handshake with rank %d at %s failed: %s",
-                                       c->peer, where, why));
+    snprintf(cause, sizeof(cause), "the handshake with it at %s failed: %s", where, why);
+    return tn_tcp_peer_lost(tp, c, cause);
 }
 
 int tn_tcp_conn_handshake(tn_tcp_t *tp, tn_tcp_conn_t *c, int *events)
@@ -511,7 +510,16 @@ int tn_tcp_conn_drop(tn_tcp_t *tp, tn_tcp_conn_t *c, enum tn_tcp_state state, in
     return code;
 }
 
-int tn_tcp_conn_lost(tn_tcp_t *tp, tn_tcp_conn_t *c)
+int tn_tcp_peer_lost(tn_tcp_t *tp, tn_tcp_conn_t *c, const char *cause)
+{
+    c->lost = tn_err_set(MPI_ERR_OTHER, "tcp provider, rank %d: lost rank %d (%s)",
+                         tp->params.rank, c->peer, cause);
+    tn_tcp_conn_drop(tp, c, TN_TCP_DEAD, c->lost);
+    tn_progress_peer_lost(c->peer, c->lost);
+    return MPI_SUCCESS;
+}
+
+int tn_tcp_conn_lost(tn_tcp_t *tp, tn_tcp_conn_t *c, int err)
 {
     if (c->state == TN_TCP_BYE)
         return tn_tcp_conn_drop(
@@ -521,10 +529,7 @@ int tn_tcp_conn_lost(tn_tcp_t *tp, tn_tcp_conn_t *c)
                                  "receiving everything sent to it",
                                  c->peer)
                     : MPI_SUCCESS);
-    return tn_tcp_conn_drop(tp, c, TN_TCP_DEAD,
-                            tn_err_set(MPI_ERR_OTHER,
-                                       "lost the TCP connection to rank %d (it may have died)",
-                                       c->peer));
+    return tn_tcp_peer_lost(tp, c, err ? strerror(err) : "it closed the connection: it died");
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

@@ -239,7 +239,7 @@ int tn_tcp_recv_event(tn_tcp_t *tp, tn_tcp_conn_t *c, int *events)
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return MPI_SUCCESS;
         if (n <= 0) /* EOF, reset, ... */
-            return tn_tcp_conn_lost(tp, c);
+            return tn_tcp_conn_lost(tp, c, n < 0 ? errno : 0);
         done += (size_t)n;
         rc = parse(tp, c, events);
         if (rc != MPI_SUCCESS || c->fd < 0)

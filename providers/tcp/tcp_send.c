@@ -181,7 +181,7 @@ int tn_tcp_send_drain(tn_tcp_t *tp, tn_tcp_conn_t *c, int *events)
         w = sendv(c->fd, v, n);
         if (w < 0) {
             if (!would_block())
-                rc = tn_tcp_conn_lost(tp, c);
+                rc = tn_tcp_conn_lost(tp, c, errno);
             break;
         }
         consume(tp, c, (size_t)w, &dtail);
@@ -250,8 +250,8 @@ int tn_tcp_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
         for (int i = 0; i < iovcnt; i++)
             v[n++] = iov[i];
         w = sendv(c->fd, v, n);
-        if (w < 0 && !would_block())
-            return tn_tcp_conn_lost(tp, c);
+        if (w < 0 && !would_block()) /* UP: the peer is lost, and so is this send */
+            return (rc = tn_tcp_conn_lost(tp, c, errno)) != MPI_SUCCESS ? rc : c->lost;
         if (w >= 0 && (size_t)w == total) {
             if (comp)
                 comp->cb(comp, MPI_SUCCESS);
@@ -276,8 +276,10 @@ int tn_tcp_am_send(tn_tp_t *base, int peer, unsigned am_id, const void *hdr, siz
                           "tcp am_send: rank %d has closed its TCP connection (it is finalizing)",
                           peer);
     case TN_TCP_DEAD:
-        return tn_err_set(MPI_ERR_OTHER, "lost the TCP connection to rank %d (it may have died)",
-                          peer);
+        return c->lost ? c->lost
+                       : tn_err_set(MPI_ERR_OTHER, "tcp am_send: the connection to rank %d "
+                                                   "failed earlier",
+                                    peer);
     case TN_TCP_IDLE:
         rc = tn_tcp_conn_start(tp, c);
         if (rc != MPI_SUCCESS)

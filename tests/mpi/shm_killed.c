@@ -13,21 +13,11 @@
  *                       unlink it: mpirun must remove it (tests/launcher/run.sh
  *                       checks /dev/shm afterwards). */
 #include "mtest.h"
+#include "mtest_lost.h"
 #include <dirent.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <time.h>
-#include <unistd.h>
 
 #define FLOOD 2000
 #define LEN 1024
-
-static void die(void)
-{
-    struct rlimit none = {0, 0};
-    setrlimit(RLIMIT_CORE, &none);
-    raise(SIGKILL);
-}
 
 /* Does /dev/shm hold a segment named after this job? */
 static int segment_exists(const char *job)
@@ -50,7 +40,7 @@ int main(int argc, char **argv)
         /* at most 60 s: the segment may never come (TERN_TRANSPORTS=tcp) */
         for (int i = 0; i < 6000 && !segment_exists(job); i++)
             nanosleep(&(struct timespec){0, 10000000}, NULL);
-        die();
+        mtest_die();
     }
 
     int rank, size, pid1 = (int)getpid();
@@ -66,7 +56,7 @@ int main(int argc, char **argv)
     if (rank == 1) {
         for (int i = 0; i < size - 2; i++) /* the flood has begun */
             MPI_Recv(buf, LEN, MPI_CHAR, MPI_ANY_SOURCE, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        die();
+        mtest_die();
     }
     if (rank != 1 && size > 1) {
         for (int i = 0; i < FLOOD; i++)
@@ -74,8 +64,7 @@ int main(int argc, char **argv)
         int rc = MPI_Waitall(FLOOD, req, MPI_STATUSES_IGNORE);
         fprintf(stderr, "rank %d: flooding the killed rank 1 ended: %s\n", rank,
                 rc == MPI_SUCCESS ? "success?" : "error");
-        while (kill(pid1, 0) == 0) /* until mpirun has reaped it */
-            nanosleep(&(struct timespec){0, 1000000}, NULL);
+        mtest_wait_reaped(pid1);
     }
     MPI_Finalize();
     return size > 1 ? 1 : 0;

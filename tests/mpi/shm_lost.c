@@ -9,32 +9,9 @@
  * (MPI_Finalize fails with a rank gone), so that rank 1's is the job's first
  * failure. Rank 0 prints "shm_lost: OK". */
 #include "mtest.h"
-#include <signal.h>
-#include <time.h>
-#include <unistd.h>
+#include "mtest_lost.h"
 
 #define BIG (1 << 20)
-
-/* rc is an error whose message names rank 1 as lost. */
-static void check_lost(int rc, const char *what)
-{
-    char msg[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    CHECK_MSG(rc != MPI_SUCCESS, "%s succeeded", what);
-    if (rc == MPI_SUCCESS)
-        return;
-    MPI_Error_string(rc, msg, &len);
-    if (mtest_tern)
-        CHECK_MSG(strstr(msg, "lost rank 1"), "%s: the error does not name rank 1: %s", what,
-                  msg);
-}
-
-/* Until the zombie of process pid is reaped (by mpirun). */
-static void wait_reaped(int pid)
-{
-    while (kill(pid, 0) == 0)
-        nanosleep(&(struct timespec){0, 1000000}, NULL);
-}
 
 int main(int argc, char **argv)
 {
@@ -71,15 +48,15 @@ int main(int argc, char **argv)
         int v = 0;
         CHECK_EQ(MPI_Recv(&v, 1, MPI_INT, 1, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_SUCCESS);
         CHECK_EQ(v, 42);
-        check_lost(MPI_Wait(&req[2], MPI_STATUS_IGNORE), "a receive posted from rank 1");
-        check_lost(MPI_Wait(&req[3], MPI_STATUS_IGNORE), "an MPI_ANY_SOURCE receive");
-        check_lost(MPI_Wait(&req[0], MPI_STATUS_IGNORE), "a rendezvous send to rank 1");
-        check_lost(MPI_Wait(&req[1], MPI_STATUS_IGNORE), "a synchronous send to rank 1");
-        check_lost(MPI_Recv(big2, BIG, MPI_CHAR, 1, 4, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        mtest_check_lost(MPI_Wait(&req[2], MPI_STATUS_IGNORE), "a receive posted from rank 1");
+        mtest_check_lost(MPI_Wait(&req[3], MPI_STATUS_IGNORE), "an MPI_ANY_SOURCE receive");
+        mtest_check_lost(MPI_Wait(&req[0], MPI_STATUS_IGNORE), "a rendezvous send to rank 1");
+        mtest_check_lost(MPI_Wait(&req[1], MPI_STATUS_IGNORE), "a synchronous send to rank 1");
+        mtest_check_lost(MPI_Recv(big2, BIG, MPI_CHAR, 1, 4, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
                    "receiving the 1 MiB message rank 1 posted before it died");
-        check_lost(MPI_Recv(&v, 1, MPI_INT, 1, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        mtest_check_lost(MPI_Recv(&v, 1, MPI_INT, 1, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
                    "a receive from rank 1 after it died");
-        check_lost(MPI_Send(&v, 1, MPI_INT, 1, 8, MPI_COMM_WORLD),
+        mtest_check_lost(MPI_Send(&v, 1, MPI_INT, 1, 8, MPI_COMM_WORLD),
                    "a send to rank 1 after it died");
         for (int r = 2; r < size; r++)
             CHECK_EQ(MPI_Send(&v, 1, MPI_INT, r, 9, MPI_COMM_WORLD), MPI_SUCCESS);
@@ -90,7 +67,7 @@ int main(int argc, char **argv)
         int v;
         CHECK_EQ(MPI_Recv(&v, 1, MPI_INT, 0, 9, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_SUCCESS);
     }
-    wait_reaped(pid1);
+    mtest_wait_reaped(pid1);
     MPI_Finalize();
     free(big);
     free(big2);
