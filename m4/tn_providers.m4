@@ -48,21 +48,45 @@ AC_DEFUN([TN_CHECK_LIBFABRIC], [
   AM_CONDITIONAL([HAVE_LIBFABRIC], [test "x$have_ofi" = xyes])
 ])
 
-# TN_CHECK_VERBS: libibverbs + librdmacm for the verbs provider.
+# TN_CHECK_VERBS: libibverbs + librdmacm (rdma-core) for the verbs provider:
+# from the system, or from --with-verbs=DIR (an install prefix). An explicit
+# --with-verbs that finds nothing usable is an error; by default the provider
+# is skipped without them. Both libraries are linked into libmpich
+# (VERBS_LIBS; see providers/verbs/verbs.h for why not loaded at run time).
 AC_DEFUN([TN_CHECK_VERBS], [
   AC_ARG_WITH([verbs],
-    [AS_HELP_STRING([--without-verbs], [do not build the verbs provider])],
+    [AS_HELP_STRING([--with-verbs@<:@=DIR@:>@],
+      [build the verbs provider (default: if rdma-core's libibverbs and librdmacm
+       are found); DIR is their install prefix])],
     [], [with_verbs=check])
   tn_verbs_status="no (--without-verbs)"
   have_verbs=no
+  VERBS_CFLAGS=
+  VERBS_LIBS="-lrdmacm -libverbs"
+  AS_CASE([$with_verbs],
+    [no|yes|check], [],
+    [VERBS_CFLAGS="-I$with_verbs/include"
+     tn_verbs_libdir="$with_verbs/lib"
+     AS_IF([test -d "$with_verbs/lib64"], [tn_verbs_libdir="$with_verbs/lib64"])
+     VERBS_LIBS="-L$tn_verbs_libdir -Wl,-rpath,$tn_verbs_libdir $VERBS_LIBS"])
   AS_IF([test "x$with_verbs" != xno],
-    [tn_save_LIBS=$LIBS
-     AC_CHECK_HEADERS([infiniband/verbs.h rdma/rdma_cma.h])
-     AC_CHECK_LIB([ibverbs], [ibv_open_device],
-       [AC_CHECK_LIB([rdmacm], [rdma_create_id], [have_verbs=yes])])
-     LIBS=$tn_save_LIBS
-     AS_IF([test "x$have_verbs" = xyes && test "x$ac_cv_header_infiniband_verbs_h" = xyes],
-       [tn_verbs_status="no (provider not written yet; libibverbs and librdmacm found)"],
-       [have_verbs=no; tn_verbs_status="no (libibverbs/librdmacm not found: install libibverbs-dev librdmacm-dev)"])])
+    [tn_save_CPPFLAGS=$CPPFLAGS; tn_save_LIBS=$LIBS
+     CPPFLAGS="$CPPFLAGS $VERBS_CFLAGS"; LIBS="$VERBS_LIBS $LIBS"
+     AC_MSG_CHECKING([for libibverbs and librdmacm with GID tables (rdma-core >= 32)])
+     AC_LINK_IFELSE([AC_LANG_PROGRAM([[#include <infiniband/verbs.h>
+#include <rdma/rdma_cma.h>]], [[struct ibv_gid_entry e;
+return ibv_query_gid_table(0, &e, 1, 0) + (rdma_create_event_channel() != 0) +
+       (ibv_wc_status_str(IBV_WC_SUCCESS) != 0);]])],
+       [have_verbs=yes], [])
+     AC_MSG_RESULT([$have_verbs])
+     CPPFLAGS=$tn_save_CPPFLAGS; LIBS=$tn_save_LIBS
+     AS_IF([test "x$have_verbs" = xyes],
+       [AC_DEFINE([TN_HAVE_VERBS], [1], [Define to 1 to build the verbs provider.])
+        tn_verbs_status="yes (libibverbs + librdmacm, linked)"],
+       [tn_verbs_status="no (libibverbs/librdmacm headers or libraries not found: install libibverbs-dev librdmacm-dev, rdma-core >= 32)"
+        AS_IF([test "x$with_verbs" != xcheck],
+          [AC_MSG_ERROR([--with-verbs: $tn_verbs_status])])])])
+  AC_SUBST([VERBS_CFLAGS])
+  AC_SUBST([VERBS_LIBS])
   AM_CONDITIONAL([HAVE_VERBS], [test "x$have_verbs" = xyes])
 ])

@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include "coll/select.h"
 #include "core/config.h"
+#include "core/error.h"
 #include "transport/transport.h"
 
 int main(void)
@@ -13,6 +14,14 @@ int main(void)
 
     printf("Tern MPI %s (MPI %d.%d, MPICH ABI: libmpich.so.12)\n", PACKAGE_VERSION, MPI_VERSION,
            MPI_SUBVERSION);
+    /* Probes and descriptions follow the TERN_* settings, as in MPI_Init. */
+    int rc = tn_config_load();
+    if (rc == MPI_SUCCESS)
+        rc = tn_coll_select_init();
+    if (rc != MPI_SUCCESS) {
+        fprintf(stderr, "tern_info: %s\n", tn_err_string(rc));
+        return 1;
+    }
     printf("\nProviders built (in order of preference):\n");
     for (int i = 0; i < n; i++) {
         const char *why = NULL;

@@ -18,6 +18,13 @@ static const tn_config_var_t vars[] = {
     {"OFI_PROVIDER", "(libfabric's first choice with the needed caps)",
      "libfabric provider the ofi transport uses (FI_PROVIDER also works)"},
     {"OFI_EAGER_MAX", "16384", "largest message the ofi provider sends eagerly, in bytes"},
+    {"VERBS_DEVICE", "(first active port)",
+     "RDMA device the verbs provider uses, as name or name:port (e.g. mlx5_0:1)"},
+    {"VERBS_GID_INDEX", "(RoCE v2 IPv4 entry)",
+     "GID table index the verbs provider uses on RoCE ports"},
+    {"VERBS_EAGER_MAX", "8192", "largest message the verbs provider sends eagerly, in bytes"},
+    {"VERBS_MAX_MSG", "(port's max_msg_sz)",
+     "largest single RDMA READ of the verbs provider; larger reads are split"},
     {"SHM_CMA", "1",
      "large shm messages by process_vm_readv: 0 never, 1 when ranks outnumber cores, 2 always"},
     {"SHM_EAGER_MAX", "16384", "largest message the shm provider sends eagerly, in bytes"},
@@ -92,6 +99,8 @@ int tn_config_load(void)
     struct tn_config c = {
         .tcp_eager_max = 64 * 1024,
         .ofi_eager_max = 16 * 1024,
+        .verbs_gid_index = -1,
+        .verbs_eager_max = 8 * 1024,
         .shm_cma = 1,
         .shm_eager_max = 16 * 1024,
         .spin_count = oversubscribed() ? 1 : 2000,
@@ -105,6 +114,14 @@ int tn_config_load(void)
     if ((v = env("TCP_EAGER_MAX")) && (rc = parse_size("TCP_EAGER_MAX", v, &c.tcp_eager_max)))
         return rc;
     if ((v = env("OFI_EAGER_MAX")) && (rc = parse_size("OFI_EAGER_MAX", v, &c.ofi_eager_max)))
+        return rc;
+    c.verbs_device = env("VERBS_DEVICE");
+    if ((v = env("VERBS_GID_INDEX")) && (rc = parse_int("VERBS_GID_INDEX", v, &c.verbs_gid_index)))
+        return rc;
+    if ((v = env("VERBS_EAGER_MAX")) &&
+        (rc = parse_size("VERBS_EAGER_MAX", v, &c.verbs_eager_max)))
+        return rc;
+    if ((v = env("VERBS_MAX_MSG")) && (rc = parse_size("VERBS_MAX_MSG", v, &c.verbs_max_msg)))
         return rc;
     if ((v = env("SHM_EAGER_MAX")) && (rc = parse_size("SHM_EAGER_MAX", v, &c.shm_eager_max)))
         return rc;

@@ -11,6 +11,10 @@ struct tn_config {
     const char *tcp_if;      /* TERN_TCP_IF: interface name to use, or NULL to choose */
     const char *ofi_provider; /* TERN_OFI_PROVIDER: libfabric provider name, or NULL for libfabric's choice */
     size_t ofi_eager_max;     /* TERN_OFI_EAGER_MAX */
+    const char *verbs_device; /* TERN_VERBS_DEVICE: "name" or "name:port", or NULL for the first active port */
+    int verbs_gid_index;      /* TERN_VERBS_GID_INDEX: -1 to choose the RoCE v2 IPv4 GID */
+    size_t verbs_eager_max;   /* TERN_VERBS_EAGER_MAX */
+    size_t verbs_max_msg;     /* TERN_VERBS_MAX_MSG: largest RDMA READ; 0 for the port's max_msg_sz */
     int shm_cma;              /* TERN_SHM_CMA: 1 to use process_vm_readv for large messages */
     size_t shm_eager_max;     /* TERN_SHM_EAGER_MAX */
     unsigned job_id;          /* TERN_JOB_ID: set by mpirun (its pid) to name the job's shm
