@@ -59,7 +59,9 @@ int main(int argc, char **argv)
     nblocks = (size <= 2 ? 64L << 20 : 12L << 20) / BLOCK + 1;
     n = size <= 2 ? (64L << 20) + 3 : (12L << 20) + 3;
 
-    unsigned char *a = mtest_malloc((size_t)n), *b = mtest_malloc((size_t)n);
+    /* a and b also carry the strided message's nblocks * BLOCK bytes */
+    long len = n > nblocks * BLOCK ? n : nblocks * BLOCK;
+    unsigned char *a = mtest_malloc((size_t)len), *b = mtest_malloc((size_t)len);
     unsigned char *s = mtest_malloc((size_t)(nblocks * STRIDE));
 
     /* contiguous, MPI_Sendrecv */
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 
     /* strided out, contiguous in */
     fill_strided(s, nblocks, rank + 300);
-    memset(b, 0, (size_t)n);
+    memset(b, 0, (size_t)len);
     MPI_Sendrecv(s, 1, vec, partner, 4, b, (int)(nblocks * BLOCK), MPI_CHAR, partner, 4,
                  MPI_COMM_WORLD, &st[0]);
     check_count(&st[0], nblocks * BLOCK, partner, 4);

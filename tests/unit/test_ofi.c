@@ -465,7 +465,7 @@ START_TEST(a_closed_peer_is_an_error)
 {
     uint8_t buf[100], rkey[TN_TP_RKEY_MAX], lkey[TN_TP_RKEY_MAX];
     size_t rkey_len = sizeof(rkey), lkey_len = sizeof(lkey);
-    uint8_t *src = big_alloc(1 << 20), *dst = big_alloc(1 << 20);
+    uint8_t *src, *dst;
     struct tn_tp_mr *rmr, *lmr;
     counted_t c = {.c.cb = counted_cb};
     tn_tp_t *a;
@@ -474,6 +474,8 @@ START_TEST(a_closed_peer_is_an_error)
     NEED_PROVIDER();
     if (strcmp(prov, "tcp") != 0)
         return; /* see the top */
+    src = big_alloc(1 << 20);
+    dst = big_alloc(1 << 20);
     open_world(2);
     a = g[0].tp;
     ck_assert_int_eq(send_msg(0, 1, 100, NULL, buf), MPI_SUCCESS);
