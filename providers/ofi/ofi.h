@@ -34,7 +34,9 @@
  * has been: sends are ordered), or the peer's own BYE has arrived (it is
  * closing and needs nothing more), or the peer is unreachable. It sends BYE
  * to such peers unless their BYE is already here; a BYE sent without
- * delivery completion (the provider has none) asks for one in return. */
+ * delivery completion (the provider has none) asks for one in return.
+ * Over fabric providers (bye_wait) each rank sends BYE to every such peer and
+ * waits for the peer's BYE whatever happened to its own: see ofi_open. */
 #ifndef TN_OFI_H
 #define TN_OFI_H
 
@@ -179,6 +181,7 @@ typedef struct tn_ofi_early {
 #define TN_OFI_PEER_RCVD 0x2  /* it sent to us */
 #define TN_OFI_PEER_DONE 0x4  /* close need not wait for it (see above) */
 #define TN_OFI_PEER_WANTS 0x8 /* its BYE asked for ours */
+#define TN_OFI_PEER_BYE 0x10  /* close() sent it our BYE */
 typedef struct tn_ofi_peer {
     fi_addr_t addr;         /* FI_ADDR_NOTAVAIL until inserted */
     uint32_t tx_seq, rx_seq; /* next sequence number to send, to deliver */
@@ -203,6 +206,7 @@ typedef struct tn_ofi {
     const char *prov; /* info->fabric_attr->prov_name */
     uint32_t cookie;
     int mr_local;      /* FI_MR_LOCAL: local buffers need descriptors */
+    int bye_wait;      /* close() waits for every peer's BYE (see above) */
     size_t inject_max; /* whole messages up to this go out with fi_inject */
     size_t iov_limit;
     size_t rma_max;    /* largest single fi_read/fi_write */

@@ -32,6 +32,13 @@ static void rxm_defaults(void)
              sizeof(tn_ofi_wire_t) + TN_OFI_HDR_MAX + tn_config.ofi_eager_max);
     setenv("FI_OFI_RXM_BUFFER_SIZE", v, 0);
     setenv("FI_OFI_RXM_EAGER_LIMIT", v, 0);
+    /* DESIGN: without a shared receive context, rxm (1.17) posts its receive
+     * buffers on each connection's endpoint, and when it closes a connection
+     * (a peer's disconnection, or fi_close) with messages still unread there,
+     * it reposts their buffers on the endpoint it has just freed: verbs;ofi_rxm
+     * then crashes at MPI_Finalize. Buffers of the shared context outlive the
+     * connections. */
+    setenv("FI_OFI_RXM_USE_SRX", "1", 0);
 }
 
 int tn_ofi_lib_load(const char **why)

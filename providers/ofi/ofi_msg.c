@@ -278,7 +278,8 @@ int tn_ofi_send_done(tn_ofi_t *tp, tn_ofi_op_t *op, int status)
     tp->inflight--;
     if (status != MPI_SUCCESS)
         status = tn_ofi_peer_lost(tp, op->peer, status);
-    if (op->bye && (status != MPI_SUCCESS || (op->flags & FI_DELIVERY_COMPLETE)))
+    if (op->bye &&
+        (status != MPI_SUCCESS || ((op->flags & FI_DELIVERY_COMPLETE) && !tp->bye_wait)))
         tp->peer[op->peer].bits |= TN_OFI_PEER_DONE;
     op->comp = NULL;
     tn_ofi_op_release(tp, op);
