@@ -152,6 +152,24 @@ static int cq_open(tn_ofi_t *tp)
     return MPI_SUCCESS;
 }
 
+/* libfabric shm names its region /dev/shm/<pid>:<uid>:<n> and refuses to
+ * start (EBUSY) when a killed process left one under a pid that is now ours.
+ * Naming it like Tern's own segments makes it unique and lets mpirun remove
+ * what a killed rank leaves behind. */
+static int shm_name_set(tn_ofi_t *tp)
+{
+    struct fi_info *info = tp->info;
+    char name[96];
+
+    if (strcmp(tp->prov, "shm") != 0 || info->addr_format != FI_ADDR_STR)
+        return MPI_SUCCESS;
+    tn_config_shm_name(name, sizeof(name), "fi_shm://");
+    free(info->src_addr);
+    info->src_addr = strdup(name);
+    info->src_addrlen = info->src_addr ? strlen(name) + 1 : 0;
+    return info->src_addr ? MPI_SUCCESS : TN_ERR_SETMEM("ofi provider");
+}
+
 int tn_ofi_ep_open(tn_ofi_t *tp)
 {
     struct fi_info *info = tp->info;
@@ -178,6 +196,8 @@ int tn_ofi_ep_open(tn_ofi_t *tp)
         rc = tn_ofi_error(tp, "fi_av_open", -1, -rc, NULL);
         goto fail;
     }
+    if ((rc = shm_name_set(tp)) != MPI_SUCCESS)
+        goto fail;
     if ((rc = fi_endpoint(tp->domain, info, &tp->ep, NULL))) {
         rc = tn_ofi_error(tp, "fi_endpoint", -1, -rc, NULL);
         goto fail;

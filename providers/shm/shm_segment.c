@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -93,16 +92,10 @@ static int no_room(const tn_shm_t *s, size_t size, int err)
 
 int tn_shm_seg_create(tn_shm_t *s)
 {
-    uint64_t nonce;
     size_t size;
     int fd, err, rc;
 
-    if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
-        nonce = (uint64_t)time(NULL) * 2654435761u;
-    /* mpirun removes /dev/shm/tern-<its TERN_JOB_ID>-* at the end of the job,
-     * should a rank be killed before every local rank has mapped this one */
-    snprintf(s->seg_name, sizeof(s->seg_name), "/tern-%u-%d-%016llx", tn_config.job_id,
-             (int)getpid(), (unsigned long long)nonce);
+    tn_config_shm_name(s->seg_name, sizeof(s->seg_name), "/");
     tn_shm_seg_layout(s->nlocal, &s->ring_bytes, &size);
     fd = shm_open(s->seg_name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)

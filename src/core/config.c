@@ -1,8 +1,11 @@
 /* The one place TERN_* environment variables are read. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 #include <mpi.h>
 #include "core/config.h"
@@ -135,4 +138,14 @@ int tn_config_load(void)
         return rc;
     tn_config = c;
     return MPI_SUCCESS;
+}
+
+void tn_config_shm_name(char *buf, size_t size, const char *prefix)
+{
+    uint64_t nonce;
+
+    if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+        nonce = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
+    snprintf(buf, size, "%stern-%u-%d-%016llx", prefix, tn_config.job_id, (int)getpid(),
+             (unsigned long long)nonce);
 }

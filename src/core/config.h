@@ -36,6 +36,12 @@ typedef struct tn_config_var {
     const char *meaning;
 } tn_config_var_t;
 
+/* Writes "<prefix>tern-<job_id>-<pid>-<random hex>" into buf: the name of a
+ * shared-memory object this process creates, unique even where pids are
+ * recycled, and matched by mpirun's sweep of /dev/shm/tern-<job_id>-* at the
+ * end of the job. */
+void tn_config_shm_name(char *buf, size_t size, const char *prefix);
+
 /* The table of all variables, for tern_info. */
 const tn_config_var_t *tn_config_vars(int *count);
 

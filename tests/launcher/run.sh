@@ -261,6 +261,18 @@ if [ -x "$(dirname "$MPIRUN")/mpicc" ] &&
             eval '[ "$status" -ne 0 ] && has err "rank 1 .*killed by signal 9" && quick && none_left'
         check "shm_killed $mode: no segment of the job is left in /dev/shm" no_segment
     done
+    # libfabric's shm provider names its regions like Tern's segments, so
+    # that a killed rank's one is removed too (and a recycled pid finds none)
+    if "$(dirname "$MPIRUN")/tern_info" 2>/dev/null | grep -q '^  ofi '; then
+        # (libfabric's own names are <pid>:<uid>:<n>)
+        fi_regions() { find /dev/shm -maxdepth 1 -name '*:*:*' | sort; }
+        fi_regions >regions.before
+        TERN_TRANSPORTS=ofi FI_PROVIDER=shm run_bg -n 4 ./shm_killed flood
+        check "shm_killed flood over libfabric shm: the job ends with rank 1's SIGKILL" \
+            eval '[ "$status" -ne 0 ] && has err "rank 1 .*killed by signal 9" && quick && none_left'
+        check "shm_killed flood over libfabric shm: no region of the job is left in /dev/shm" \
+            eval 'no_segment && fi_regions | comm -13 regions.before - | cmp -s - /dev/null'
+    fi
 else
     echo "skip shm_killed: no Tern mpicc beside $MPIRUN"
 fi
