@@ -157,6 +157,7 @@ static int shm_start(tn_tp_t *tp)
         fprintf(stderr, "[tern] rank %d: shm provider: local rank %d of %d, %llu-byte rings, "
                 "eager up to %zu bytes\n", s->params.rank, s->me, s->nlocal,
                 (unsigned long long)s->ring_bytes, s->base.eager_max);
+    s->idle_max = tn_shm_idle_max();
     s->started = 1;
     return MPI_SUCCESS;
 }
@@ -196,9 +197,15 @@ static int shm_progress(tn_tp_t *tp)
 
     if (s->in_progress || !s->started) /* from inside a handler: the outer call goes on */
         return 0;
+    /* the spinning rank's pass: nothing queued, nothing landed, not yet time
+     * to arm the wake-up */
+    if (!(s->nqueued | s->ndone) && s->idle + 1 < s->idle_max && !tn_shm_rx_ready(s)) {
+        s->idle++;
+        return 0;
+    }
     s->in_progress = 1;
     n = shm_pass(s);
-    if (n == 0 && ++s->idle >= tn_shm_idle_max())
+    if (n == 0 && ++s->idle >= s->idle_max)
         n = tn_shm_wake_idle(s) ? shm_pass(s) : tn_shm_watch_check(s);
     if (n > 0 && (s->idle | s->armed))
         tn_shm_wake_busy(s);

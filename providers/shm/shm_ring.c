@@ -34,8 +34,8 @@ static inline unsigned char *ring_reserve(tn_shm_t *s, tn_shm_tx_t *tx, size_t l
 }
 
 /* Makes a filled record visible: zeroes the word0 after it, stores its own,
- * then the PAD's when it went to the ring's start. The last store is
- * sequentially consistent, as tn_shm_wake_check needs. */
+ * then the PAD's when it went to the ring's start. The last store is ordered
+ * before tn_shm_wake_check's read as shm.h's "Waking" says. */
 static inline void ring_publish(tn_shm_t *s, tn_shm_tx_t *tx, unsigned char *rec, size_t len,
                                 size_t pad, uint64_t w0)
 {
@@ -48,7 +48,10 @@ static inline void ring_publish(tn_shm_t *s, tn_shm_tx_t *tx, unsigned char *rec
         w0 = word0(pad, TN_SHM_PAD, 0, 0);
         rec = tx->data + (tx->tail & (ring - 1));
     }
-    (void)__atomic_exchange_n((uint64_t *)(void *)rec, w0, __ATOMIC_SEQ_CST);
+    if (__builtin_expect(s->asym_fence, 1))
+        __atomic_store_n((uint64_t *)(void *)rec, w0, __ATOMIC_RELEASE);
+    else
+        (void)__atomic_exchange_n((uint64_t *)(void *)rec, w0, __ATOMIC_SEQ_CST);
     tx->tail += pad + len;
     tn_shm_wake_check(tx);
 }
@@ -352,18 +355,6 @@ int tn_shm_ring_poll(tn_shm_t *s)
         n += k;
     }
     return n;
-}
-
-int tn_shm_rx_ready(tn_shm_t *s)
-{
-    for (int l = 0; l < s->nlocal; l++) {
-        const tn_shm_rx_t *rx = &s->rx[l];
-        if (l != s->me &&
-            __atomic_load_n((uint64_t *)(void *)(rx->data + (rx->head & (s->ring_bytes - 1))),
-                            __ATOMIC_SEQ_CST))
-            return 1;
-    }
-    return 0;
 }
 
 void tn_shm_ring_lost(tn_shm_t *s, int l, int code)

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/random.h>
@@ -120,6 +122,20 @@ static int recv_fd(tn_shm_t *s)
     return 0;
 }
 
+static long membarrier_cmd(int cmd)
+{
+    return syscall(SYS_membarrier, cmd, 0, 0);
+}
+
+/* Whether this process can be fenced by, and can fence, the other local
+ * ranks (see shm.h, "Waking"). */
+static int fence_register(void)
+{
+    long cmds = membarrier_cmd(MEMBARRIER_CMD_QUERY);
+    return cmds > 0 && (cmds & MEMBARRIER_CMD_GLOBAL_EXPEDITED) &&
+           membarrier_cmd(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED) == 0;
+}
+
 void tn_shm_wake_start(tn_shm_t *s)
 {
     tn_shm_seg_t *h = s->seg;
@@ -158,11 +174,20 @@ void tn_shm_wake_start(tn_shm_t *s)
     if (s->sock_fd >= 0)
         close(s->sock_fd);
     s->sock_fd = -1;
+    if (!fence_register())
+        __atomic_add_fetch(&h->fence_fail, 1, __ATOMIC_ACQ_REL);
 }
 
 void tn_shm_wake_decide(tn_shm_t *s)
 {
-    if (!__atomic_load_n(&((tn_shm_seg_t *)s->seg)->wake_fail, __ATOMIC_ACQUIRE))
+    tn_shm_seg_t *h = s->seg;
+
+    s->asym_fence = !__atomic_load_n(&h->fence_fail, __ATOMIC_ACQUIRE);
+    if (tn_config.debug)
+        fprintf(stderr, "[tern] rank %d: shm provider: %s\n", s->params.rank,
+                s->asym_fence ? "sleepers fence with membarrier(), senders publish without a fence"
+                              : "senders fence every publish (membarrier() is not usable here)");
+    if (!__atomic_load_n(&h->wake_fail, __ATOMIC_ACQUIRE))
         return;
     tn_shm_wake_close(s);
     s->base.wait_fd = -1;
@@ -195,7 +220,7 @@ int tn_shm_wake_idle(tn_shm_t *s)
 {
     uint64_t v;
 
-    s->idle = tn_shm_idle_max(); /* no wrap-around */
+    s->idle = s->idle_max; /* no wrap-around */
     if (s->nlocal < 2 || s->wake_fd < 0)
         return 0;
     /* about to sleep: a wake-up left from earlier would end it at once */
@@ -207,6 +232,10 @@ int tn_shm_wake_idle(tn_shm_t *s)
         return 0;
     s->armed = 1;
     __atomic_store_n(&s->ctl[s->me].sleeping, 1, __ATOMIC_SEQ_CST);
+    /* senders that published without a fence: make their records visible
+     * (should the call ever fail, stay awake: report work) */
+    if (s->asym_fence && membarrier_cmd(MEMBARRIER_CMD_GLOBAL_EXPEDITED) != 0)
+        return 1;
     /* a sender that published before it could see the flag did not wake us */
     return tn_shm_rx_ready(s);
 }

@@ -21,9 +21,9 @@ static int send_blocking(const char *fname, const void *buf, MPI_Aint count,
     int rc = tn_rt_check(fname);
     if (!rc)
         rc = tn_check_send(fname, buf, count, datatype, dest, tag, comm, &c, &dt);
-    if (!rc)
-        rc = tn_mpi_isend(fname, buf, count, dt, dest, tag, c, mode, &r);
-    if (!rc)
+    if (!rc && mode == TN_SEND_STD)
+        rc = tn_p2p_send(buf, count, dt, dest, tag, c, TN_CTX_P2P);
+    else if (!rc && !(rc = tn_mpi_isend(fname, buf, count, dt, dest, tag, c, mode, &r)))
         rc = tn_mpi_wait_free(r, MPI_STATUS_IGNORE);
     return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
 }

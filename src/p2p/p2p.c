@@ -226,9 +226,79 @@ void tn_p2p_send_progress(tn_request_t *r, int status)
         tn_request_complete(r);
 }
 
+/* DESIGN: a blocking standard send of contiguous data that fits the eager
+ * limit needs no request: the transport copies it or queues it, and only its
+ * completion is waited for. The completion lives on a free list, not on the
+ * stack, so that a wait that fails (and returns) leaves the transport a valid
+ * one to complete later. */
+typedef struct tn_p2p_quick {
+    tn_tp_completion_t comp;
+    int done, status, orphan;
+    struct tn_p2p_quick *next;
+} tn_p2p_quick_t;
+
+static tn_p2p_quick_t *quick_free;
+
+static void quick_release(tn_p2p_quick_t *q)
+{
+    q->next = quick_free;
+    quick_free = q;
+}
+
+static void quick_done(tn_tp_completion_t *c, int status)
+{
+    tn_p2p_quick_t *q = (tn_p2p_quick_t *)c;
+    q->status = status;
+    q->done = 1;
+    if (q->orphan)
+        quick_release(q);
+}
+
+static int quick_finished(void *arg)
+{
+    return ((tn_p2p_quick_t *)arg)->done;
+}
+
+static int quick_send(const void *data, size_t bytes, int tag, tn_comm_t *comm, int ctx_off,
+                      int peer_world, tn_tp_t *tp)
+{
+    tn_p2p_quick_t *q = quick_free;
+    if (q)
+        quick_free = q->next;
+    else if (!(q = malloc(sizeof(*q))))
+        return TN_ERR_SETMEM("send");
+    *q = (tn_p2p_quick_t){.comp.cb = quick_done};
+    tn_p2p_match_hdr_t hdr = {
+        .tag = tag,
+        .src = comm->rank,
+        .context_id = (uint16_t)(comm->context_id + ctx_off),
+        .size = bytes,
+    };
+    struct iovec iov = {(void *)data, bytes};
+    int rc = tp->ops->am_send(tp, peer_world, TN_AM_EAGER, &hdr, sizeof(hdr), &iov,
+                              bytes ? 1 : 0, &q->comp);
+    if (!rc && !q->done)
+        rc = tn_progress_wait(quick_finished, q);
+    if (!rc || q->done) {
+        rc = rc ? rc : q->status;
+        quick_release(q);
+    } else {
+        q->orphan = 1; /* the transport still holds it */
+    }
+    return rc;
+}
+
 int tn_p2p_send(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, int tag,
                 tn_comm_t *comm, int ctx_off)
 {
+    const void *start;
+    tn_tp_t *tp;
+    if (dest != MPI_PROC_NULL && tn_dtype_is_contig(dt, count, buf, &start)) {
+        int peer_world = tn_comm_world_rank(comm, dest);
+        size_t bytes = (size_t)dt->size * (size_t)count;
+        if (tn_transport_for(peer_world, &tp) == MPI_SUCCESS && bytes <= tp->eager_max)
+            return quick_send(start, bytes, tag, comm, ctx_off, peer_world, tp);
+    }
     tn_request_t *r;
     int rc = tn_p2p_isend(buf, count, dt, dest, tag, comm, ctx_off, TN_SEND_STD, &r);
     return rc ? rc : tn_request_wait(r, MPI_STATUS_IGNORE);

@@ -34,7 +34,7 @@ int tn_p2p_imrecv(void *buf, MPI_Aint count, tn_datatype_t *dt, tn_p2p_msg_t *ms
  * Sends that can not be cancelled any more are left alone. */
 int tn_p2p_cancel(tn_request_t *req);
 
-/* Blocking conveniences for internal users (collectives). */
+/* Blocking conveniences (MPI_Send, MPI_Recv, collectives). */
 int tn_p2p_send(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, int tag,
                 tn_comm_t *comm, int ctx_off);
 int tn_p2p_recv(void *buf, MPI_Aint count, tn_datatype_t *dt, int src, int tag,

@@ -56,6 +56,8 @@ static struct {
     tn_tp_t *open[N_PROVIDERS];   /* opened providers, in preference order */
     const char *name[N_PROVIDERS];
     char busy[N_PROVIDERS];       /* serves a peer: polled on every pass */
+    tn_tp_t *hot[N_PROVIDERS];    /* the busy ones, in preference order */
+    int nhot;
     int nopen;
     unsigned pass;                /* passes since the last full one */
     tn_tp_t **peer;               /* world_size entries, filled on first use */
@@ -222,6 +224,17 @@ int tn_transport_start(void)
 }
 
 /* First provider of ours that peer opened too and that reaches it. */
+static void make_busy(int i)
+{
+    if (reg.busy[i])
+        return;
+    reg.busy[i] = 1;
+    reg.nhot = 0;
+    for (int j = 0; j < reg.nopen; j++)
+        if (reg.busy[j])
+            reg.hot[reg.nhot++] = reg.open[j];
+}
+
 static int choose(int peer, tn_tp_t **tp)
 {
     char key[TN_PMI_KEY_MAX], theirs[TN_PMI_VALUE_MAX];
@@ -235,7 +248,7 @@ static int choose(int peer, tn_tp_t **tp)
             continue;
         if (allowed(theirs, reg.name[i])) {
             *tp = reg.peer[peer] = reg.open[i];
-            reg.busy[i] = 1;
+            make_busy(i);
             if (tn_config.debug)
                 fprintf(stderr, "[tern] rank %d reaches rank %d through %s\n", reg.rank, peer,
                         reg.name[i]);
@@ -259,20 +272,37 @@ int tn_transport_for(int peer, tn_tp_t **tp)
     return choose(peer, tp);
 }
 
-int tn_transport_progress(void)
+/* The quiet providers' turn (see TN_TP_QUIET_EVERY). */
+static int quiet_pass(void)
 {
-    int total = reg.self ? reg.self->ops->progress(reg.self) : 0;
-    int all = ++reg.pass >= TN_TP_QUIET_EVERY;
-    if (all)
-        reg.pass = 0;
+    int total = 0;
+    reg.pass = 0;
     for (int i = 0; i < reg.nopen; i++) {
-        if (!reg.busy[i] && !all)
+        if (reg.busy[i])
             continue;
         int n = reg.open[i]->ops->progress(reg.open[i]);
         if (n < 0)
             return n;
         if (n > 0)
-            reg.busy[i] = 1;
+            make_busy(i);
+        total += n;
+    }
+    return total;
+}
+
+int tn_transport_progress(void)
+{
+    int total = reg.self ? reg.self->ops->progress(reg.self) : 0;
+    for (int i = 0; i < reg.nhot; i++) {
+        int n = reg.hot[i]->ops->progress(reg.hot[i]);
+        if (n < 0)
+            return n;
+        total += n;
+    }
+    if (__builtin_expect(++reg.pass >= TN_TP_QUIET_EVERY, 0)) {
+        int n = quiet_pass();
+        if (n < 0)
+            return n;
         total += n;
     }
     return total;
