@@ -156,7 +156,6 @@ typedef struct tn_ofi_rxbuf {
 } tn_ofi_rxbuf_t;
 
 struct tn_tp_mr {
-    struct tn_tp_mr *next_free;
     struct fid_mr *mr; /* NULL for an empty region */
     void *desc;
 };
@@ -225,7 +224,6 @@ typedef struct tn_ofi {
     tn_ofi_op_t *free_send, *free_rma;
     tn_ofi_op_t **chunks; /* every TN_OFI_OPS_CHUNK contexts allocated, for lost peers */
     int nchunks;
-    struct tn_tp_mr *free_mr;
     tn_ofi_block_t *blocks;
     size_t inflight;               /* posted sends, reads and writes not completed */
     int in_progress;

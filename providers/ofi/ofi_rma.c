@@ -7,11 +7,11 @@
  * FI_MR_VIRT_ADDR and offsets into the region otherwise, and local buffers
  * carry their descriptor (FI_MR_LOCAL). A transfer larger than the provider's
  * largest message is split; its completion runs once every piece is done. */
+#include <stdlib.h>
 #include <string.h>
 #include "core/error.h"
 #include "providers/ofi/ofi.h"
 
-#define MR_CHUNK 64 /* registration handles allocated at a time */
 #define KEY_TRIES 16 /* requested keys tried when one is taken */
 
 int tn_ofi_mr_reg(tn_ofi_t *tp, void *addr, size_t len, uint64_t access, struct fid_mr **out)
@@ -38,26 +38,6 @@ int tn_ofi_mr_reg(tn_ofi_t *tp, void *addr, size_t len, uint64_t access, struct 
     return MPI_SUCCESS;
 }
 
-static int mr_get(tn_ofi_t *tp, struct tn_tp_mr **out)
-{
-    struct tn_tp_mr *m = tp->free_mr;
-
-    if (!m) {
-        void *desc;
-        int rc = tn_ofi_block_alloc(tp, MR_CHUNK * sizeof(*m), 0, (void **)&m, &desc);
-        if (rc != MPI_SUCCESS)
-            return rc;
-        for (int i = 1; i < MR_CHUNK; i++) {
-            m[i].next_free = tp->free_mr;
-            tp->free_mr = &m[i];
-        }
-    } else {
-        tp->free_mr = m->next_free;
-    }
-    *out = m;
-    return MPI_SUCCESS;
-}
-
 int tn_ofi_mem_reg(tn_tp_t *base, void *addr, size_t len, struct tn_tp_mr **out, void *rkey,
                    size_t *rkey_len)
 {
@@ -71,10 +51,9 @@ int tn_ofi_mem_reg(tn_tp_t *base, void *addr, size_t len, struct tn_tp_mr **out,
         return tn_err_set(MPI_ERR_INTERN, "ofi provider: mem_reg needs %zu bytes for the rkey, "
                                           "got %zu",
                           sizeof(k), *rkey_len);
-    if ((rc = mr_get(tp, &m)) != MPI_SUCCESS)
-        return rc;
-    m->mr = NULL;
-    m->desc = NULL;
+    /* a handle per registration: next to registering, malloc costs nothing */
+    if (!(m = calloc(1, sizeof(*m))))
+        return TN_ERR_SETMEM("ofi provider: mem_reg");
     if (tp->base.caps & TN_TP_CAP_PUT)
         access |= FI_WRITE | FI_REMOTE_WRITE;
     if (len) {
@@ -98,9 +77,7 @@ int tn_ofi_mem_dereg(tn_tp_t *base, struct tn_tp_mr *m)
     tn_ofi_t *tp = (tn_ofi_t *)base;
     int rc = m->mr ? fi_close(&m->mr->fid) : 0;
 
-    m->mr = NULL;
-    m->next_free = tp->free_mr;
-    tp->free_mr = m;
+    free(m);
     return rc ? tn_ofi_error(tp, "deregistering memory", -1, -rc, NULL) : MPI_SUCCESS;
 }
 

@@ -252,7 +252,6 @@ typedef struct tn_verbs_rx {
 } tn_verbs_rx_t;
 
 struct tn_tp_mr {
-    struct tn_tp_mr *next_free;
     struct ibv_mr *mr; /* NULL for an empty region */
 };
 
@@ -318,7 +317,6 @@ typedef struct tn_verbs {
     int *busy, nbusy;      /* peers with queued operations */
     int *due, ndue;        /* peers owed a CREDIT message */
     tn_verbs_op_t *free_tx, *free_rd;
-    struct tn_tp_mr *free_mr;
     tn_verbs_block_t *blocks;
     int closing;
     int in_progress;

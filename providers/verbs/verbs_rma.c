@@ -7,31 +7,10 @@
  * largest message (or TERN_VERBS_MAX_MSG) is split; its completion runs
  * once every piece has landed. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/error.h"
 #include "providers/verbs/verbs.h"
-
-#define MR_CHUNK 64 /* registration handles allocated at a time */
-
-static int mr_get(tn_verbs_t *tp, struct tn_tp_mr **out)
-{
-    struct tn_tp_mr *m = tp->free_mr;
-
-    if (!m) {
-        uint32_t lkey;
-        int rc = tn_verbs_block_alloc(tp, MR_CHUNK * sizeof(*m), 0, (void **)&m, &lkey);
-        if (rc != MPI_SUCCESS)
-            return rc;
-        for (int i = 1; i < MR_CHUNK; i++) {
-            m[i].next_free = tp->free_mr;
-            tp->free_mr = &m[i];
-        }
-    } else {
-        tp->free_mr = m->next_free;
-    }
-    *out = m;
-    return MPI_SUCCESS;
-}
 
 int tn_verbs_mem_reg(tn_tp_t *base, void *addr, size_t len, struct tn_tp_mr **out, void *rkey,
                      size_t *rkey_len)
@@ -44,9 +23,9 @@ int tn_verbs_mem_reg(tn_tp_t *base, void *addr, size_t len, struct tn_tp_mr **ou
     if (*rkey_len < sizeof(k))
         return tn_err_set(MPI_ERR_INTERN, "verbs provider: mem_reg needs %zu bytes for the rkey, "
                                           "got %zu", sizeof(k), *rkey_len);
-    if ((rc = mr_get(tp, &m)) != MPI_SUCCESS)
-        return rc;
-    m->mr = NULL;
+    /* a handle per registration: next to registering, malloc costs nothing */
+    if (!(m = calloc(1, sizeof(*m))))
+        return TN_ERR_SETMEM("verbs provider: mem_reg");
     if (len) {
         m->mr = ibv_reg_mr(tp->pd, addr, len, IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_READ);
         if (!m->mr && (errno == EFAULT || errno == EACCES))
@@ -74,9 +53,7 @@ int tn_verbs_mem_dereg(tn_tp_t *base, struct tn_tp_mr *m)
     tn_verbs_t *tp = (tn_verbs_t *)base;
     int err = m->mr ? ibv_dereg_mr(m->mr) : 0;
 
-    m->mr = NULL;
-    m->next_free = tp->free_mr;
-    tp->free_mr = m;
+    free(m);
     return err ? tn_verbs_error(tp, "deregistering memory", -1, strerror(err)) : MPI_SUCCESS;
 }
 
