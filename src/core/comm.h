@@ -39,8 +39,14 @@ typedef struct tn_comm {
 
 extern tn_comm_t *tn_comm_world, *tn_comm_self;
 
-/* Handle → object; NULL when invalid (MPI_COMM_NULL and freed comms included). */
-tn_comm_t *tn_comm_get(MPI_Comm handle);
+tn_comm_t *tn_comm_get_slow(MPI_Comm handle);
+/* Handle → object; NULL when invalid (MPI_COMM_NULL and freed comms included).
+ * MPI_COMM_WORLD, what most calls pass, is found inline. */
+static inline tn_comm_t *tn_comm_get(MPI_Comm handle)
+{
+    return __builtin_expect(handle == MPI_COMM_WORLD, 1) ? tn_comm_world
+                                                          : tn_comm_get_slow(handle);
+}
 /* World rank of rank r in comm's (remote, for intercomms) group. */
 static inline int tn_comm_world_rank(const tn_comm_t *c, int r)
 {

@@ -21,37 +21,37 @@
 static tn_htab_t dtype_tab = TN_HTAB_INIT(TN_KIND_DATATYPE);
 
 /* A predefined scalar type: one segment, basic type itself. */
-#define SCALAR_(h, nm, sz, al)                                                             \
-    [TN_DTYPE_SLOT(h)] = {.handle = (h), .refs = 1, .user_refs = 1, .builtin = 1,          \
-                          .committed = 1, .size = (sz), .ub = (sz), .extent = (sz),        \
-                          .true_ub = (sz), .align = (al), .contig = 1, .nsegs = 1,         \
-                          .segs = builtins[TN_DTYPE_SLOT(h)].seg_inline,                   \
-                          .seg_inline = {{0, (sz)}}, .basic = (h), .basic_count = 1,       \
+#define SCALAR_(h, nm, sz, al)                                                                     \
+    [TN_DTYPE_SLOT(h)] = {.handle = (h), .refs = 1, .user_refs = 1, .builtin = 1,                  \
+                          .committed = 1, .size = (sz), .ub = (sz), .extent = (sz),                \
+                          .true_ub = (sz), .align = (al), .contig = 1, .nsegs = 1,                 \
+                          .segs = tn_dtype_builtins[TN_DTYPE_SLOT(h)].seg_inline,                  \
+                          .seg_inline = {{0, (sz)}}, .basic = (h), .basic_count = 1,               \
                           .combiner = MPI_COMBINER_NAMED, .name = nm}
 #define SCALAR(h, T) SCALAR_(h, #h, sizeof(T), _Alignof(T))
 
 /* A pair type {V v; I i;}: two segments unless v and i are adjacent. It is
  * its own basic type (MINLOC/MAXLOC see the pair) but holds 2 basic elements. */
 #define ADJ_(P, V) (offsetof(P, i) == sizeof(V))
-#define PAIR(h, P, V, I)                                                                   \
-    [TN_DTYPE_SLOT(h)] = {                                                                 \
-        .handle = (h), .refs = 1, .user_refs = 1, .builtin = 1, .committed = 1,            \
-        .size = sizeof(V) + sizeof(I), .ub = sizeof(P), .extent = sizeof(P),               \
-        .true_ub = offsetof(P, i) + sizeof(I), .align = _Alignof(P),                       \
-        .contig = sizeof(V) + sizeof(I) == sizeof(P), .nsegs = ADJ_(P, V) ? 1 : 2,         \
-        .segs = builtins[TN_DTYPE_SLOT(h)].seg_inline,                                     \
-        .seg_pos = builtins[TN_DTYPE_SLOT(h)].pos_inline,                                  \
-        .seg_inline = {{0, ADJ_(P, V) ? sizeof(V) + sizeof(I) : sizeof(V)},                \
-                       {offsetof(P, i), sizeof(I)}},                                       \
-        .pos_inline = {0, sizeof(V)}, .basic = (h), .basic_count = 2,                      \
+#define PAIR(h, P, V, I)                                                                           \
+    [TN_DTYPE_SLOT(h)] = {                                                                         \
+        .handle = (h), .refs = 1, .user_refs = 1, .builtin = 1, .committed = 1,                    \
+        .size = sizeof(V) + sizeof(I), .ub = sizeof(P), .extent = sizeof(P),                       \
+        .true_ub = offsetof(P, i) + sizeof(I), .align = _Alignof(P),                               \
+        .contig = sizeof(V) + sizeof(I) == sizeof(P), .nsegs = ADJ_(P, V) ? 1 : 2,                 \
+        .segs = tn_dtype_builtins[TN_DTYPE_SLOT(h)].seg_inline,                                    \
+        .seg_pos = tn_dtype_builtins[TN_DTYPE_SLOT(h)].pos_inline,                                 \
+        .seg_inline = {{0, ADJ_(P, V) ? sizeof(V) + sizeof(I) : sizeof(V)},                        \
+                       {offsetof(P, i), sizeof(I)}},                                               \
+        .pos_inline = {0, sizeof(V)}, .basic = (h), .basic_count = 2,                              \
         .combiner = MPI_COMBINER_NAMED, .name = #h}
 /* MPI_LB and MPI_UB: markers without data. */
-#define MARKER(h)                                                                          \
-    [TN_DTYPE_SLOT(h)] = {.handle = (h), .refs = 1, .user_refs = 1, .builtin = 1,          \
-                          .committed = 1, .align = 1, .contig = 1, .basic = (h),           \
+#define MARKER(h)                                                                                  \
+    [TN_DTYPE_SLOT(h)] = {.handle = (h), .refs = 1, .user_refs = 1, .builtin = 1,                  \
+                          .committed = 1, .align = 1, .contig = 1, .basic = (h),                   \
                           .combiner = MPI_COMBINER_NAMED, .name = #h}
 
-static tn_datatype_t builtins[256] = {
+tn_datatype_t tn_dtype_builtins[256] = {
     SCALAR(MPI_CHAR, char),
     SCALAR(MPI_SIGNED_CHAR, signed char),
     SCALAR(MPI_UNSIGNED_CHAR, unsigned char),
@@ -155,16 +155,16 @@ void tn_datatype_finalize(void)
     tn_htab_destroy(&dtype_tab);
 }
 
-tn_datatype_t *tn_datatype_get(MPI_Datatype handle)
+tn_datatype_t *tn_datatype_get_slow(MPI_Datatype handle)
 {
     unsigned h = (unsigned)handle;
     tn_datatype_t *dt;
     switch (TOP6(h)) {
     case TOP6_BUILTIN:
-        dt = &builtins[h & 0xffu];
+        dt = &tn_dtype_builtins[h & 0xffu];
         return dt->handle == handle ? dt : NULL;
     case TOP6_PAIR:
-        return TN_HANDLE_INDEX(h) < NPAIR ? &builtins[TN_DTYPE_SLOT(h)] : NULL;
+        return TN_HANDLE_INDEX(h) < NPAIR ? &tn_dtype_builtins[TN_DTYPE_SLOT(h)] : NULL;
     case TOP6_DERIVED:
         dt = tn_htab_lookup(&dtype_tab, (int)(h & ~DERIVED_BIT));
         return dt && dt->user_refs > 0 ? dt : NULL;

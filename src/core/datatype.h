@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <mpi.h>
 #include "core/attr.h"
+#include "core/handle.h"
 
 typedef struct tn_dtype_seg {
     MPI_Aint disp;
@@ -86,9 +87,22 @@ typedef long double _Complex tn_complex32_t;
 
 void tn_datatype_init_builtins(void);
 void tn_datatype_finalize(void);
+/* The predefined types, by TN_DTYPE_SLOT (unused slots have handle 0). */
+extern tn_datatype_t tn_dtype_builtins[256];
+tn_datatype_t *tn_datatype_get_slow(MPI_Datatype handle);
 /* Handle → object; NULL for invalid handles, MPI_DATATYPE_NULL and derived
- * types the user has freed. */
-tn_datatype_t *tn_datatype_get(MPI_Datatype handle);
+ * types the user has freed. Predefined scalar types are found inline: they
+ * are what most calls pass. */
+static inline tn_datatype_t *tn_datatype_get(MPI_Datatype handle)
+{
+    tn_datatype_t *dt = &tn_dtype_builtins[(unsigned)handle & 0xffu];
+    if (__builtin_expect(((unsigned)handle >> 26) ==
+                                 ((TN_HANDLE_TIER_BUILTIN << 4) | TN_KIND_DATATYPE) &&
+                             dt->handle == handle,
+                         1))
+        return dt;
+    return tn_datatype_get_slow(handle);
+}
 tn_datatype_t *tn_datatype_ref(tn_datatype_t *dt);
 void tn_datatype_release(tn_datatype_t *dt);
 /* Gives a new derived type its handle; 0 when out of memory. */

@@ -110,8 +110,8 @@ static int check_data(const char *fname, const void *buf, MPI_Aint count, MPI_Da
     return rc;
 }
 
-int tn_check_send(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
-                  int dest, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt)
+int tn_check_send_slow(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
+                       int dest, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt)
 {
     tn_comm_t *cp = NULL;
     tn_datatype_t *dp = NULL;
@@ -127,8 +127,8 @@ int tn_check_send(const char *fname, const void *buf, MPI_Aint count, MPI_Dataty
     return MPI_SUCCESS;
 }
 
-int tn_check_recv(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
-                  int source, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt)
+int tn_check_recv_slow(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
+                       int source, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt)
 {
     tn_comm_t *cp = NULL;
     tn_datatype_t *dp = NULL;

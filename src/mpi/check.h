@@ -84,13 +84,50 @@ static inline int tn_check_ptr(const char *fname, const char *argname, const voi
     return p ? MPI_SUCCESS : tn_check_ptr_slow(fname, argname);
 }
 
+/* The out-of-line halves of tn_check_send and tn_check_recv: every check in
+ * order, special values and errors included. */
+int tn_check_send_slow(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
+                       int dest, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt);
+int tn_check_recv_slow(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
+                       int source, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt);
+
+/* Whether an envelope is plainly valid: comm and datatype are handles of
+ * objects (dt committed), count >= 0, buf holds data when data is described,
+ * rank 0..size-1 and tag 0..MPI_TAG_UB. Anything else takes the slow path. */
+static inline int tn_check_plain(const void *buf, MPI_Aint count, int rank, int tag,
+                                 const tn_comm_t *c, const tn_datatype_t *dt)
+{
+    return c && dt && dt->committed && count >= 0 && (buf || count == 0 || dt->size == 0) &&
+           (unsigned)rank < (unsigned)tn_comm_peer_size(c) && (unsigned)tag <= TN_TAG_UB;
+}
+
 /* The envelope of a send (dest may be MPI_PROC_NULL, tag 0..MPI_TAG_UB) or a
  * receive (source may also be MPI_ANY_SOURCE, tag MPI_ANY_TAG), after
  * tn_rt_check: comm, count, datatype, buffer, rank and tag, in that order.
  * *c and *dt are set on success. */
-int tn_check_send(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
-                  int dest, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt);
-int tn_check_recv(const char *fname, const void *buf, MPI_Aint count, MPI_Datatype datatype,
-                  int source, int tag, MPI_Comm comm, tn_comm_t **c, tn_datatype_t **dt);
+static inline int tn_check_send(const char *fname, const void *buf, MPI_Aint count,
+                                MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                                tn_comm_t **c, tn_datatype_t **dt)
+{
+    tn_comm_t *cp = tn_comm_get(comm);
+    tn_datatype_t *dp = tn_datatype_get(datatype);
+    if (__builtin_expect(!tn_check_plain(buf, count, dest, tag, cp, dp), 0))
+        return tn_check_send_slow(fname, buf, count, datatype, dest, tag, comm, c, dt);
+    *c = cp;
+    *dt = dp;
+    return MPI_SUCCESS;
+}
+static inline int tn_check_recv(const char *fname, const void *buf, MPI_Aint count,
+                                MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                                tn_comm_t **c, tn_datatype_t **dt)
+{
+    tn_comm_t *cp = tn_comm_get(comm);
+    tn_datatype_t *dp = tn_datatype_get(datatype);
+    if (__builtin_expect(!tn_check_plain(buf, count, source, tag, cp, dp), 0))
+        return tn_check_recv_slow(fname, buf, count, datatype, source, tag, comm, c, dt);
+    *c = cp;
+    *dt = dp;
+    return MPI_SUCCESS;
+}
 
 #endif
