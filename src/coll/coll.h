@@ -55,6 +55,44 @@ int tn_coll_scan_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint cou
 int tn_coll_exscan_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
                          tn_datatype_t *dt, tn_op_t *op);
 
+/* On intercommunicators (inter.c): root is MPI_ROOT, MPI_PROC_NULL or a
+ * remote rank; no MPI_IN_PLACE; no scan or exscan. Buffers, types and ops
+ * that are not significant on the calling rank may be NULL. */
+/* Where the blocks for (or from) the remote ranks lie: rank i's is counts[i]
+ * (counts NULL: count) elements of types[i] (types NULL: dt) at displs[i],
+ * counted in bytes with types, else in extents of dt; without displs, block
+ * i of equal blocks, or with same the whole buffer for every rank. */
+typedef struct tn_coll_layout {
+    const void *buf;
+    const MPI_Aint *counts;
+    MPI_Aint count;
+    const MPI_Aint *displs;
+    tn_datatype_t *dt;
+    tn_datatype_t *const *types;
+    int same;
+} tn_coll_layout_t;
+int tn_coll_inter_barrier_sched(tn_sched_t *s);
+int tn_coll_inter_bcast_sched(tn_sched_t *s, void *buf, MPI_Aint count, tn_datatype_t *dt,
+                              int root);
+int tn_coll_inter_reduce_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                               tn_datatype_t *dt, tn_op_t *op, int root);
+int tn_coll_inter_allreduce_sched(tn_sched_t *s, const void *sbuf, void *rbuf, MPI_Aint count,
+                                  tn_datatype_t *dt, tn_op_t *op);
+/* rcounts NULL: reduce_scatter_block with rcount each. */
+int tn_coll_inter_reduce_scatter_sched(tn_sched_t *s, const void *sbuf, void *rbuf,
+                                       const MPI_Aint *rcounts, MPI_Aint rcount, tn_datatype_t *dt,
+                                       tn_op_t *op);
+/* gather(v): the root receives the blocks of rl. */
+int tn_coll_inter_gather_sched(tn_sched_t *s, const void *sbuf, MPI_Aint scount,
+                               tn_datatype_t *stype, const tn_coll_layout_t *rl, int root);
+/* scatter(v): the root sends the blocks of sl. */
+int tn_coll_inter_scatter_sched(tn_sched_t *s, const tn_coll_layout_t *sl, void *rbuf,
+                                MPI_Aint rcount, tn_datatype_t *rtype, int root);
+/* allgather(v), alltoall(v/w): every rank sends its blocks of sl and
+ * receives those of rl. */
+int tn_coll_inter_exchange_sched(tn_sched_t *s, const tn_coll_layout_t *sl,
+                                 const tn_coll_layout_t *rl);
+
 /* Blocking forms. */
 int tn_coll_barrier(tn_comm_t *comm);
 int tn_coll_bcast(void *buf, MPI_Aint count, tn_datatype_t *dt, int root, tn_comm_t *comm);

@@ -14,6 +14,7 @@ src_libmpich_la_SOURCES += \
 	src/coll/alltoall.c \
 	src/coll/reduce_scatter.c \
 	src/coll/scan.c \
+	src/coll/inter.c \
 	src/mpi/coll.h \
 	src/mpi/coll.c \
 	src/mpi/coll_nb.c \

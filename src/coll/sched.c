@@ -24,6 +24,7 @@ enum step_kind { ST_SEND, ST_RECV, ST_REDUCE, ST_COPY, ST_FENCE };
 struct step {
     enum step_kind kind;
     int peer;               /* send, recv */
+    int local;              /* send, recv: in the local group of an intercommunicator */
     const void *src;        /* send buffer, reduce/copy input */
     void *dst;              /* recv buffer, reduce inout, copy output */
     MPI_Aint count, dcount; /* dcount: copy output count */
@@ -52,6 +53,8 @@ struct tn_sched {
     tn_comm_t *comm;
     const char *fname;
     int tag;
+    int ltag;  /* intercommunicators: the tag of steps in the local group */
+    int local; /* building steps in the local group (tn_sched_local) */
     int rc; /* first error */
     struct step *steps;
     int nsteps, cap, next; /* next: the first step not run yet */
@@ -94,6 +97,9 @@ int tn_sched_create(tn_comm_t *comm, const char *fname, tn_sched_t **out)
     s->comm = comm;
     s->fname = fname;
     s->tag = (int)(comm->coll_tag++ & SCHED_TAG_MASK) + 1;
+    /* every member of the local group draws it, used or not, to stay in step */
+    s->ltag = comm->local_comm ? (int)(comm->local_comm->coll_tag++ & SCHED_TAG_MASK) + 1 : 0;
+    s->local = 0;
     s->rc = MPI_SUCCESS;
     s->steps = s->inl_steps;
     s->nsteps = s->next = 0;
@@ -115,13 +121,21 @@ int tn_sched_create(tn_comm_t *comm, const char *fname, tn_sched_t **out)
 
 tn_comm_t *tn_sched_comm(const tn_sched_t *s)
 {
-    return s->comm;
+    return s->local ? s->comm->local_comm : s->comm;
+}
+
+void tn_sched_local(tn_sched_t *s, int on)
+{
+    s->local = on && s->comm->local_comm;
 }
 
 void tn_sched_free(tn_sched_t *s)
 {
-    if (!s->ran)
+    if (!s->ran) {
         s->comm->coll_tag--;
+        if (s->comm->local_comm)
+            s->comm->local_comm->coll_tag--;
+    }
     for (int i = 0; i < s->nholds; i++) {
         if (s->holds[i].dt)
             tn_datatype_release(s->holds[i].dt);
@@ -187,6 +201,7 @@ int tn_sched_send(tn_sched_t *s, const void *buf, MPI_Aint count, tn_datatype_t 
         return MPI_ERR_NO_MEM;
     st->kind = ST_SEND;
     st->peer = peer;
+    st->local = s->local;
     st->src = buf;
     st->count = count;
     st->dt = dt;
@@ -202,6 +217,7 @@ int tn_sched_recv(tn_sched_t *s, void *buf, MPI_Aint count, tn_datatype_t *dt, i
         return MPI_ERR_NO_MEM;
     st->kind = ST_RECV;
     st->peer = peer;
+    st->local = s->local;
     st->dst = buf;
     st->count = count;
     st->dt = dt;
@@ -324,10 +340,12 @@ static int post(tn_sched_t *s, const struct step *st)
     if (__builtin_expect(s->nreqs == s->reqcap, 0) &&
         (rc = grow((void **)&s->reqs, &s->reqcap, s->nreqs, sizeof(r), s->inl_reqs, s->fname)))
         return rc;
-    rc = st->kind == ST_SEND
-             ? tn_p2p_isend(st->src, st->count, st->dt, st->peer, s->tag, s->comm, TN_CTX_COLL,
-                            TN_SEND_STD, &r)
-             : tn_p2p_irecv(st->dst, st->count, st->dt, st->peer, s->tag, s->comm, TN_CTX_COLL, &r);
+    tn_comm_t *c = st->local ? s->comm->local_comm : s->comm;
+    int tag = st->local ? s->ltag : s->tag;
+    rc = st->kind == ST_SEND ? tn_p2p_isend(st->src, st->count, st->dt, st->peer, tag, c,
+                                            TN_CTX_COLL, TN_SEND_STD, &r)
+                             : tn_p2p_irecv(st->dst, st->count, st->dt, st->peer, tag, c,
+                                            TN_CTX_COLL, &r);
     if (rc)
         return rc;
     s->reqs[s->nreqs++] = r;

@@ -25,6 +25,12 @@
  *    peer's schedule posts the sends). A persistent schedule keeps its tag for
  *    every start: starts are ordered like other collectives and each completes
  *    locally before the next, so the same order keeps them apart.
+ *  - On an intercommunicator, steps between members of the local group
+ *    (tn_sched_local) travel on its local intracommunicator under a second
+ *    tag, drawn from that communicator's sequence by every local rank for
+ *    every intercommunicator collective; the internal collectives of
+ *    intercommunicator dup and merge draw from the same sequence, so the tags
+ *    agree there too.
  *  - Started schedules sit on a list; the p2p requests of a round count the
  *    round down from their on_done hook, which only marks the schedule ready
  *    (it may run inside a provider's progress call); the progress engine then
@@ -51,8 +57,15 @@ typedef struct tn_sched tn_sched_t;
 
 /* An empty schedule on comm; fname names the MPI call in error messages. */
 int tn_sched_create(tn_comm_t *comm, const char *fname, tn_sched_t **out);
-/* The communicator s runs on. */
+/* The communicator whose ranks s's steps name: the one s runs on, or while
+ * tn_sched_local is on, the local intracommunicator of that
+ * intercommunicator. */
 tn_comm_t *tn_sched_comm(const tn_sched_t *s);
+/* Intercommunicators: while on, steps go to the local group (comm->local_comm,
+ * with a tag drawn from that communicator's sequence), so the algorithms for
+ * intracommunicators build the local parts of an intercommunicator collective
+ * unchanged. No effect on intracommunicators. */
+void tn_sched_local(tn_sched_t *s, int on);
 /* Frees a schedule that was never started (an error while building); it
  * gives its tag back, so the next collective's tag agrees with the ranks
  * that did not fail. */

@@ -205,7 +205,11 @@ void tn_coll_select_describe(FILE *out)
         "                    (alltoallv/w: linear, %s)\n"
         "    reduce_scatter  reduce_scatterv if not commutative; pairwise if total >= %d;\n"
         "                    else recursive_halving\n"
-        "    others          their first algorithm\n",
+        "    others          their first algorithm\n"
+        "  On intercommunicators the table picks the algorithm of each local part\n"
+        "  (broadcast, reduction, scatter in one group); data crosses between the\n"
+        "  groups' first ranks, or directly between every pair of ranks for the\n"
+        "  gathers, scatters, allgathers and alltoalls.\n",
         BCAST_SHORT, BCAST_MIN_PROCS, BCAST_PIPELINE, BCAST_LONG, REDUCE_SHORT, ALLREDUCE_SHORT,
         ALLREDUCE_RING, ALLGATHER_LONG, ALLGATHER_SHORT, ALLTOALL_SHORT, ALLTOALL_MIN_PROCS,
         ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG);

@@ -1,7 +1,8 @@
-/* MPI 4.1 chapter 6: the collectives on intracommunicators, blocking,
- * nonblocking and persistent. One function per operation checks the
+/* MPI 4.1 chapter 6: the collectives, blocking, nonblocking and persistent,
+ * on intra- and intercommunicators. One function per operation checks the
  * arguments (only those significant on the calling rank) and builds the
- * operation's schedule (src/coll), which coll_end then runs, starts or keeps;
+ * operation's schedule (src/coll; src/coll/inter.c on intercommunicators),
+ * which coll_end then runs, starts or keeps;
  * the entry points are here (blocking), in coll_nb.c and coll_persist.c.
  * Per-rank count and displacement arrays (int, or MPI_Count/MPI_Aint for _c)
  * are widened to MPI_Aint in the schedule's scratch, so they live as long as
@@ -22,11 +23,6 @@ static int coll_comm(const char *fname, tn_coll_how_t how, MPI_Comm comm, tn_com
         rc = tn_check_comm(fname, comm, &p);
     if (!rc && how.mode != TN_COLL_BLOCKING)
         rc = tn_check_ptr(fname, "request", how.request);
-    if (!rc && p->remote_group)
-        rc = tn_err_set(MPI_ERR_COMM,
-                        "%s: comm 0x%x is an intercommunicator; collectives on "
-                        "intercommunicators are not supported yet",
-                        fname, (unsigned)comm);
     if (!rc)
         *c = p;
     return rc;
@@ -39,6 +35,14 @@ static int in_place_error(const char *fname, const char *argname, const char *ru
 
 #define ROOT_ONLY "which only the root may pass"
 #define NEVER "which is not allowed for this argument"
+#define INTER "which intercommunicators do not allow"
+
+/* On an intercommunicator, a rank of the root's group other than the root:
+ * no argument but root is significant. */
+static int inter_idle(const tn_comm_t *c, int root)
+{
+    return c->remote_group && root == MPI_PROC_NULL;
+}
 
 /* A buffer that is not MPI_IN_PLACE and is NULL only when it describes no data. */
 static int check_buf(const char *fname, const char *argname, const void *buf, MPI_Aint count,
@@ -226,7 +230,8 @@ int tn_mpi_barrier(const char *fname, tn_coll_how_t how, MPI_Comm comm)
     tn_sched_t *s;
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (!rc)
-        rc = coll_end(fname, how, s, tn_coll_barrier_sched(s));
+        rc = coll_end(fname, how, s,
+                      c->remote_group ? tn_coll_inter_barrier_sched(s) : tn_coll_barrier_sched(s));
     return coll_raise(comm, rc);
 }
 
@@ -234,18 +239,19 @@ int tn_mpi_bcast(const char *fname, tn_coll_how_t how, void *buf, MPI_Aint count
                  int root, MPI_Comm comm)
 {
     tn_comm_t *c;
-    tn_datatype_t *dt;
+    tn_datatype_t *dt = NULL;
     tn_sched_t *s;
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
-    if (!rc)
+    if (!rc && !inter_idle(c, root))
         rc = check_data(fname, "buffer", buf, count, type, &dt);
     if (!rc)
         rc = hold(how, s, dt, NULL);
     if (!rc)
-        rc = tn_coll_bcast_sched(s, buf, count, dt, root);
+        rc = c->remote_group ? tn_coll_inter_bcast_sched(s, buf, count, dt, root)
+                             : tn_coll_bcast_sched(s, buf, count, dt, root);
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
@@ -255,24 +261,29 @@ int tn_mpi_reduce(const char *fname, tn_coll_how_t how, const void *sbuf, void *
                   MPI_Aint count, MPI_Datatype type, MPI_Op op, int root, MPI_Comm comm)
 {
     tn_comm_t *c;
-    tn_datatype_t *dt;
-    tn_op_t *o;
+    tn_datatype_t *dt = NULL;
+    tn_op_t *o = NULL;
     tn_sched_t *s;
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
-    if (!rc)
-        rc = tn_check_type(fname, count, type, &dt);
+    if (rc || inter_idle(c, root))
+        return coll_raise(comm, coll_end(fname, how, s, rc));
+    rc = tn_check_type(fname, count, type, &dt);
     if (!rc)
         rc = check_op(fname, op, dt, &o);
-    if (!rc)
+    if (!rc && !c->remote_group)
         rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt,
                                c->rank == root ? NULL : ROOT_ONLY, c->rank == root);
+    else if (!rc) /* the root only receives, the other group only sends */
+        rc = root == MPI_ROOT ? check_buf(fname, "recvbuf", rbuf, count, dt)
+                              : check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, INTER, 0);
     if (!rc)
         rc = hold(how, s, dt, o);
     if (!rc)
-        rc = tn_coll_reduce_sched(s, sbuf, rbuf, count, dt, o, root);
+        rc = c->remote_group ? tn_coll_inter_reduce_sched(s, sbuf, rbuf, count, dt, o, root)
+                             : tn_coll_reduce_sched(s, sbuf, rbuf, count, dt, o, root);
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
@@ -286,14 +297,22 @@ int tn_mpi_allred(const char *fname, tn_coll_how_t how, enum tn_allred_kind kind
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
-    rc = tn_check_type(fname, count, type, &dt);
+    if (c->remote_group && kind != TN_ALLREDUCE)
+        rc = tn_err_set(MPI_ERR_COMM, "%s: comm 0x%x is an intercommunicator; the operation is "
+                                      "defined on intracommunicators only",
+                        fname, (unsigned)comm);
+    if (!rc)
+        rc = tn_check_type(fname, count, type, &dt);
     if (!rc)
         rc = check_op(fname, op, dt, &o);
     if (!rc)
-        rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, NULL, 1);
+        rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, c->remote_group ? INTER : NULL,
+                               1);
     if (!rc)
         rc = hold(how, s, dt, o);
-    if (!rc) {
+    if (!rc && c->remote_group) {
+        rc = tn_coll_inter_allreduce_sched(s, sbuf, rbuf, count, dt, o);
+    } else if (!rc) {
         switch (kind) {
         case TN_ALLREDUCE:
             rc = tn_coll_allreduce_sched(s, sbuf, rbuf, count, dt, o);
@@ -334,11 +353,14 @@ int tn_mpi_reduce_scatter(const char *fname, tn_coll_how_t how, const void *sbuf
         rc = check_op(fname, op, dt, &o);
     if (!rc) {
         MPI_Aint total = block ? rcount * c->size : sum(rcounts, c->size);
-        rc = check_reduce_bufs(fname, sbuf, rbuf, total, rcount, dt, NULL, 1);
+        rc = check_reduce_bufs(fname, sbuf, rbuf, total, rcount, dt, c->remote_group ? INTER : NULL,
+                               1);
     }
     if (!rc)
         rc = hold(how, s, dt, o);
-    if (!rc)
+    if (!rc && c->remote_group)
+        rc = tn_coll_inter_reduce_scatter_sched(s, sbuf, rbuf, rcounts, rcount, dt, o);
+    else if (!rc)
         rc = block ? tn_coll_reduce_scatter_block_sched(s, sbuf, rbuf, rcount, dt, o)
                    : tn_coll_reduce_scatter_sched(s, sbuf, rbuf, rcounts, dt, o);
     return coll_raise(comm, coll_end(fname, how, s, rc));
@@ -355,6 +377,60 @@ static int check_gather_send(const char *fname, const void *sbuf, MPI_Aint scoun
     return is_root ? MPI_SUCCESS : in_place_error(fname, "sendbuf", ROOT_ONLY);
 }
 
+/* gather(v) on an intercommunicator (rcounts NULL: gather, rcount each): the
+ * root checks the receive side, the other group the send side. */
+static int inter_gather(const char *fname, tn_coll_how_t how, tn_sched_t *s, const tn_comm_t *c,
+                        const void *sbuf, MPI_Aint scount, MPI_Datatype stype, void *rbuf,
+                        const void *rcounts, const void *displs, enum tn_arr_kind ck,
+                        enum tn_arr_kind dk, MPI_Aint rcount, MPI_Datatype rtype, int root)
+{
+    tn_datatype_t *st = NULL, *rt = NULL;
+    MPI_Aint *cnt = NULL, *dsp = NULL;
+    int p = tn_comm_peer_size(c), rc = MPI_SUCCESS;
+    if (root == MPI_ROOT) {
+        if (rcounts)
+            rc = load_counts(s, fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &cnt,
+                             &dsp);
+        if (!rc)
+            rc = check_data(fname, "recvbuf", rbuf, cnt ? sum(cnt, p) : rcount * p, rtype, &rt);
+    } else if (root != MPI_PROC_NULL) {
+        rc = check_data(fname, "sendbuf", sbuf, scount, stype, &st);
+    }
+    if (!rc)
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    tn_coll_layout_t rl = {.buf = rbuf, .counts = cnt, .count = rcount, .displs = dsp, .dt = rt};
+    return rc ? rc : tn_coll_inter_gather_sched(s, sbuf, scount, st, &rl, root);
+}
+
+/* scatter(v) on an intercommunicator (scounts NULL: scatter, scount each). */
+static int inter_scatter(const char *fname, tn_coll_how_t how, tn_sched_t *s, const tn_comm_t *c,
+                         const void *sbuf, const void *scounts, const void *displs,
+                         enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Aint scount,
+                         MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype,
+                         int root)
+{
+    tn_datatype_t *st = NULL, *rt = NULL;
+    MPI_Aint *cnt = NULL, *dsp = NULL;
+    int p = tn_comm_peer_size(c), rc = MPI_SUCCESS;
+    if (root == MPI_ROOT) {
+        if (scounts)
+            rc = load_counts(s, fname, "sendcounts", "displs", scounts, displs, ck, dk, p, &cnt,
+                             &dsp);
+        if (!rc)
+            rc = check_data(fname, "sendbuf", sbuf, cnt ? sum(cnt, p) : scount * p, stype, &st);
+    } else if (root != MPI_PROC_NULL) {
+        rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
+    }
+    if (!rc)
+        rc = hold(how, s, st, NULL);
+    if (!rc)
+        rc = hold(how, s, rt, NULL);
+    tn_coll_layout_t sl = {.buf = sbuf, .counts = cnt, .count = scount, .displs = dsp, .dt = st};
+    return rc ? rc : tn_coll_inter_scatter_sched(s, &sl, rbuf, rcount, rt, root);
+}
+
 int tn_mpi_gather(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
                   MPI_Datatype stype, void *rbuf, MPI_Aint rcount, MPI_Datatype rtype, int root,
                   MPI_Comm comm)
@@ -366,6 +442,10 @@ int tn_mpi_gather(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Ai
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
+    if (!rc && c->remote_group)
+        return coll_raise(comm, coll_end(fname, how, s,
+                                         inter_gather(fname, how, s, c, sbuf, scount, stype, rbuf,
+                                                      NULL, NULL, 0, 0, rcount, rtype, root)));
     if (!rc)
         rc = check_gather_send(fname, sbuf, scount, stype, c->rank == root, &st);
     if (!rc && c->rank == root) {
@@ -396,6 +476,10 @@ int tn_mpi_gatherv(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_A
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
+    if (!rc && c->remote_group)
+        return coll_raise(comm, coll_end(fname, how, s,
+                                         inter_gather(fname, how, s, c, sbuf, scount, stype, rbuf,
+                                                      rcounts, displs, ck, dk, 0, rtype, root)));
     if (!rc)
         rc = check_gather_send(fname, sbuf, scount, stype, c->rank == root, &st);
     if (!rc && c->rank == root) {
@@ -436,6 +520,10 @@ int tn_mpi_scatter(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_A
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
+    if (!rc && c->remote_group)
+        return coll_raise(comm, coll_end(fname, how, s,
+                                         inter_scatter(fname, how, s, c, sbuf, NULL, NULL, 0, 0,
+                                                       scount, stype, rbuf, rcount, rtype, root)));
     if (!rc)
         rc = check_scatter_recv(fname, rbuf, rcount, rtype, c->rank == root, &rt);
     if (!rc && c->rank == root) {
@@ -466,6 +554,10 @@ int tn_mpi_scatterv(const char *fname, tn_coll_how_t how, const void *sbuf, cons
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
+    if (!rc && c->remote_group)
+        return coll_raise(comm, coll_end(fname, how, s,
+                                         inter_scatter(fname, how, s, c, sbuf, scounts, displs, ck,
+                                                       dk, 0, stype, rbuf, rcount, rtype, root)));
     if (!rc)
         rc = check_scatter_recv(fname, rbuf, rcount, rtype, c->rank == root, &rt);
     if (!rc && c->rank == root) {
@@ -488,12 +580,14 @@ int tn_mpi_scatterv(const char *fname, tn_coll_how_t how, const void *sbuf, cons
 
 /* ---- allgather ---- */
 
-/* sendbuf of an allgather or alltoall: MPI_IN_PLACE allowed (*st stays NULL). */
-static int check_all_send(const char *fname, const void *sbuf, MPI_Aint scount, MPI_Datatype stype,
-                          tn_datatype_t **st)
+/* sendbuf of an allgather or alltoall: MPI_IN_PLACE allowed on
+ * intracommunicators (*st stays NULL). */
+static int check_all_send(const char *fname, const tn_comm_t *c, const void *sbuf, MPI_Aint scount,
+                          MPI_Datatype stype, tn_datatype_t **st)
 {
-    return sbuf == MPI_IN_PLACE ? MPI_SUCCESS
-                                : check_data(fname, "sendbuf", sbuf, scount, stype, st);
+    if (sbuf != MPI_IN_PLACE)
+        return check_data(fname, "sendbuf", sbuf, scount, stype, st);
+    return c->remote_group ? in_place_error(fname, "sendbuf", INTER) : MPI_SUCCESS;
 }
 
 int tn_mpi_allgather(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_Aint scount,
@@ -506,18 +600,23 @@ int tn_mpi_allgather(const char *fname, tn_coll_how_t how, const void *sbuf, MPI
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
-    rc = check_all_send(fname, sbuf, scount, stype, &st);
+    rc = check_all_send(fname, c, sbuf, scount, stype, &st);
     if (!rc)
         rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
-    if (!rc && st)
+    if (!rc && st && !c->remote_group)
         rc = check_alias(fname, sbuf, rbuf, tn_coll_block(rbuf, c->rank, rcount, rt),
                          (size_t)rcount * (size_t)rt->size);
     if (!rc)
         rc = hold(how, s, st, NULL);
     if (!rc)
         rc = hold(how, s, rt, NULL);
-    if (!rc)
+    if (!rc && c->remote_group) {
+        tn_coll_layout_t sl = {.buf = sbuf, .count = scount, .dt = st, .same = 1};
+        tn_coll_layout_t rl = {.buf = rbuf, .count = rcount, .dt = rt};
+        rc = tn_coll_inter_exchange_sched(s, &sl, &rl);
+    } else if (!rc) {
         rc = tn_coll_allgather_sched(s, sbuf, scount, st, rbuf, rcount, rt);
+    }
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
@@ -532,21 +631,26 @@ int tn_mpi_allgatherv(const char *fname, tn_coll_how_t how, const void *sbuf, MP
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
-    int p = c->size;
-    rc = check_all_send(fname, sbuf, scount, stype, &st);
+    int p = tn_comm_peer_size(c);
+    rc = check_all_send(fname, c, sbuf, scount, stype, &st);
     if (!rc)
         rc = load_counts(s, fname, "recvcounts", "displs", rcounts, displs, ck, dk, p, &cnt, &dsp);
     if (!rc)
         rc = check_data(fname, "recvbuf", rbuf, sum(cnt, p), rtype, &rt);
-    if (!rc && st)
+    if (!rc && st && !c->remote_group)
         rc = check_alias(fname, sbuf, rbuf, (char *)rbuf + dsp[c->rank] * rt->extent,
                          (size_t)cnt[c->rank] * (size_t)rt->size);
     if (!rc)
         rc = hold(how, s, st, NULL);
     if (!rc)
         rc = hold(how, s, rt, NULL);
-    if (!rc)
+    if (!rc && c->remote_group) {
+        tn_coll_layout_t sl = {.buf = sbuf, .count = scount, .dt = st, .same = 1};
+        tn_coll_layout_t rl = {.buf = rbuf, .counts = cnt, .displs = dsp, .dt = rt};
+        rc = tn_coll_inter_exchange_sched(s, &sl, &rl);
+    } else if (!rc) {
         rc = tn_coll_allgatherv_sched(s, sbuf, scount, st, rbuf, cnt, dsp, rt);
+    }
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
@@ -562,7 +666,7 @@ int tn_mpi_alltoall(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
-    rc = check_all_send(fname, sbuf, scount, stype, &st);
+    rc = check_all_send(fname, c, sbuf, scount, stype, &st);
     if (!rc)
         rc = check_data(fname, "recvbuf", rbuf, rcount, rtype, &rt);
     if (!rc && st)
@@ -571,8 +675,13 @@ int tn_mpi_alltoall(const char *fname, tn_coll_how_t how, const void *sbuf, MPI_
         rc = hold(how, s, st, NULL);
     if (!rc)
         rc = hold(how, s, rt, NULL);
-    if (!rc)
+    if (!rc && c->remote_group) {
+        tn_coll_layout_t sl = {.buf = sbuf, .count = scount, .dt = st};
+        tn_coll_layout_t rl = {.buf = rbuf, .count = rcount, .dt = rt};
+        rc = tn_coll_inter_exchange_sched(s, &sl, &rl);
+    } else if (!rc) {
         rc = tn_coll_alltoall_sched(s, sbuf, scount, st, rbuf, rcount, rt);
+    }
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
@@ -588,9 +697,11 @@ int tn_mpi_alltoallv(const char *fname, tn_coll_how_t how, const void *sbuf, con
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
-    int p = c->size;
+    int p = tn_comm_peer_size(c);
     /* a: sendcounts, sdispls, recvcounts, rdispls */
     rc = arrays(s, 4 * sizeof(MPI_Aint), p, (void **)&a);
+    if (!rc && sbuf == MPI_IN_PLACE && c->remote_group)
+        rc = in_place_error(fname, "sendbuf", INTER);
     if (!rc && sbuf != MPI_IN_PLACE) {
         rc = load_side(fname, "sendcounts", "sdispls", scounts, sdispls, ck, dk, p, a, a + p);
         if (!rc)
@@ -607,9 +718,14 @@ int tn_mpi_alltoallv(const char *fname, tn_coll_how_t how, const void *sbuf, con
         rc = hold(how, s, st, NULL);
     if (!rc)
         rc = hold(how, s, rt, NULL);
-    if (!rc)
+    if (!rc && c->remote_group) {
+        tn_coll_layout_t sl = {.buf = sbuf, .counts = a, .displs = a + p, .dt = st};
+        tn_coll_layout_t rl = {.buf = rbuf, .counts = a + 2 * p, .displs = a + 3 * p, .dt = rt};
+        rc = tn_coll_inter_exchange_sched(s, &sl, &rl);
+    } else if (!rc) {
         rc = tn_coll_alltoallv_sched(s, sbuf, st ? a : NULL, st ? a + p : NULL, st, rbuf, a + 2 * p,
                                      a + 3 * p, rt);
+    }
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
@@ -645,11 +761,13 @@ int tn_mpi_alltoallw(const char *fname, tn_coll_how_t how, const void *sbuf, con
     int rc = coll_begin(fname, how, comm, &c, &s);
     if (rc)
         return coll_raise(comm, rc);
-    int p = c->size, in_place = sbuf == MPI_IN_PLACE;
+    int p = tn_comm_peer_size(c), in_place = sbuf == MPI_IN_PLACE;
     /* a: sendcounts, sdispls, recvcounts, rdispls; then t: sendtypes, recvtypes.
      * Buffers may be MPI_BOTTOM with absolute displacements, so NULL is not refused. */
     rc = arrays(s, 4 * sizeof(MPI_Aint) + 2 * sizeof(tn_datatype_t *), p, (void **)&a);
     tn_datatype_t **t = rc ? NULL : (tn_datatype_t **)(a + 4 * p);
+    if (!rc && in_place && c->remote_group)
+        rc = in_place_error(fname, "sendbuf", INTER);
     if (!rc && !in_place) {
         rc = load_side(fname, "sendcounts", "sdispls", scounts, sdispls, ck, dk, p, a, a + p);
         if (!rc)
@@ -666,9 +784,14 @@ int tn_mpi_alltoallw(const char *fname, tn_coll_how_t how, const void *sbuf, con
         rc = check_alias(fname, sbuf, rbuf, rbuf, sbytes < rbytes ? sbytes : rbytes);
     for (int i = in_place ? p : 0; !rc && i < 2 * p; i++)
         rc = hold(how, s, t[i], NULL);
-    if (!rc)
+    if (!rc && c->remote_group) {
+        tn_coll_layout_t sl = {.buf = sbuf, .counts = a, .displs = a + p, .types = t};
+        tn_coll_layout_t rl = {.buf = rbuf, .counts = a + 2 * p, .displs = a + 3 * p, .types = t + p};
+        rc = tn_coll_inter_exchange_sched(s, &sl, &rl);
+    } else if (!rc) {
         rc = tn_coll_alltoallw_sched(s, sbuf, in_place ? NULL : a, in_place ? NULL : a + p,
                                      in_place ? NULL : t, rbuf, a + 2 * p, a + 3 * p, t + p);
+    }
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 
