@@ -17,7 +17,7 @@ int main(void)
     /* Probes and descriptions follow the TERN_* settings, as in MPI_Init. */
     int rc = tn_config_load();
     if (rc == MPI_SUCCESS)
-        rc = tn_coll_select_init();
+        rc = tn_coll_select_init(tn_config.crowded);
     if (rc != MPI_SUCCESS) {
         fprintf(stderr, "tern_info: %s\n", tn_err_string(rc));
         return 1;

@@ -11,6 +11,10 @@
 #define BCAST_MIN_PROCS 8
 #define BCAST_LONG 524288      /* below, power-of-two sizes: scatter + recursive doubling */
 #define BCAST_PIPELINE 8388608 /* from here: pipelined chain (not tuned yet) */
+/* When a node's ranks outnumber its cores, a collective round waits until
+ * every rank in it has been scheduled, so fewer rounds win over less data:
+ * broadcasts stay binomial at every size (1 MiB on 8 ranks, 2 cores: 240-350
+ * us binomial, 550-640 scatter + allgather, Open MPI 310). */
 #define REDUCE_SHORT 2048      /* from here (commutative op): Rabenseifner */
 #define ALLREDUCE_SHORT 2048   /* from here (commutative op): Rabenseifner */
 #define ALLREDUCE_RING 1048576 /* from here, non-power-of-two sizes (commutative): ring */
@@ -55,6 +59,7 @@ static const struct op_desc ops[TN_COLL_NOPS] = {
 
 /* -1: the table decides. */
 static int forced[TN_COLL_NOPS] = {[0 ... TN_COLL_NOPS - 1] = -1};
+static int crowded; /* see tn_coll_select_init */
 
 static int is_pof2(int p)
 {
@@ -65,7 +70,7 @@ static int table(enum tn_coll_op op, int p, size_t bytes, int commute)
 {
     switch (op) {
     case TN_COLL_BCAST:
-        if (bytes < BCAST_SHORT || p < BCAST_MIN_PROCS)
+        if (bytes < BCAST_SHORT || p < BCAST_MIN_PROCS || crowded)
             return TN_BCAST_BINOMIAL;
         if (bytes >= BCAST_PIPELINE)
             return TN_BCAST_PIPELINE;
@@ -153,11 +158,12 @@ static void list_names(const struct op_desc *d, char *out, size_t len)
     }
 }
 
-int tn_coll_select_init(void)
+int tn_coll_select_init(int crowded_node)
 {
     static int done;
     if (done)
         return MPI_SUCCESS;
+    crowded = crowded_node;
     for (int op = 0; op < TN_COLL_NOPS; op++) {
         char var[64], names[256];
         snprintf(var, sizeof(var), "TERN_%s_ALGO", ops[op].name);
@@ -194,7 +200,8 @@ void tn_coll_select_describe(FILE *out)
         out,
         "  The table (p ranks; sizes in bytes, of the whole message unless it says\n"
         "  block or total):\n"
-        "    bcast           binomial if < %d or p < %d; pipeline if >= %d;\n"
+        "    bcast           binomial if < %d or p < %d or ranks outnumber cores; pipeline if\n"
+        "                    >= %d;\n"
         "                    else scatter_rdbl if < %d and p a power of two, else scatter_ring\n"
         "    reduce          rabenseifner if commutative and >= %d, else binomial\n"
         "    allreduce       recursive_doubling if < %d or not commutative; ring if >= %d\n"

@@ -58,8 +58,9 @@ enum { TN_SCAN_RECURSIVE_DOUBLING }; /* also TN_COLL_EXSCAN */
  * for operations without one). */
 int tn_coll_algo(enum tn_coll_op op, int p, size_t bytes, int commute);
 
-/* Reads TERN_<OP>_ALGO (MPI_Init; later calls do nothing); returns an MPI error code. */
-int tn_coll_select_init(void);
+/* Reads TERN_<OP>_ALGO (MPI_Init; later calls do nothing); returns an MPI
+ * error code. crowded: this node's ranks outnumber its cores. */
+int tn_coll_select_init(int crowded);
 /* Forces algo for op (-1: back to the table); for tests. */
 void tn_coll_force(enum tn_coll_op op, int algo);
 /* The number of algorithms op has. */

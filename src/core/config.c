@@ -106,6 +106,7 @@ int tn_config_load(void)
         .verbs_eager_max = 8 * 1024,
         .shm_cma = 1,
         .shm_eager_max = 16 * 1024,
+        .crowded = oversubscribed(),
         .spin_count = oversubscribed() ? 1 : 2000,
         .yield_count = oversubscribed() ? 50 : 0,
     };

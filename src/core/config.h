@@ -21,6 +21,7 @@ struct tn_config {
                                  segments, which it removes at the end; 0 when unset */
     int spin_count;          /* TERN_SPIN_COUNT: progress polls before a blocking call sleeps */
     int yield_count;         /* TERN_YIELD_COUNT: then polls after a sched_yield each */
+    int crowded;             /* this node's ranks outnumber its cores (TERN_LOCAL_SIZE) */
     int debug;               /* TERN_DEBUG: print provider/bootstrap decisions to stderr */
 };
 

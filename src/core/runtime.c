@@ -71,7 +71,8 @@ int tn_rt_start(int required, int *provided)
 {
     tn_pmi_info_t pi;
     int rc, fetch_key;
-    if ((rc = tn_config_load()) || (rc = tn_coll_select_init()) || (rc = tn_pmi_init(&pi)))
+    if ((rc = tn_config_load()) || (rc = tn_coll_select_init(tn_config.crowded)) ||
+        (rc = tn_pmi_init(&pi)))
         return rc;
     tn_rt.world_rank = pi.rank;
     tn_rt.world_size = pi.size;

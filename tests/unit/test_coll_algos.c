@@ -1181,7 +1181,7 @@ static Suite *suite(void)
 
 int main(void)
 {
-    tn_coll_select_init(); /* before the tests force algorithms */
+    tn_coll_select_init(0); /* before the tests force algorithms */
     SRunner *sr = srunner_create(suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
