@@ -101,6 +101,24 @@ static inline int tn_check_plain(const void *buf, MPI_Aint count, int rank, int 
            (unsigned)rank < (unsigned)tn_comm_peer_size(c) && (unsigned)tag <= TN_TAG_UB;
 }
 
+typedef int tn_check_slow_fn(const char *fname, const void *buf, MPI_Aint count,
+                             MPI_Datatype datatype, int rank, int tag, MPI_Comm comm,
+                             tn_comm_t **c, tn_datatype_t **dt);
+
+/* The plain case inline, anything else through slow. */
+static inline int tn_check_envelope(const char *fname, const void *buf, MPI_Aint count,
+                                    MPI_Datatype datatype, int rank, int tag, MPI_Comm comm,
+                                    tn_comm_t **c, tn_datatype_t **dt, tn_check_slow_fn *slow)
+{
+    tn_comm_t *cp = tn_comm_get(comm);
+    tn_datatype_t *dp = tn_datatype_get(datatype);
+    if (__builtin_expect(!tn_check_plain(buf, count, rank, tag, cp, dp), 0))
+        return slow(fname, buf, count, datatype, rank, tag, comm, c, dt);
+    *c = cp;
+    *dt = dp;
+    return MPI_SUCCESS;
+}
+
 /* The envelope of a send (dest may be MPI_PROC_NULL, tag 0..MPI_TAG_UB) or a
  * receive (source may also be MPI_ANY_SOURCE, tag MPI_ANY_TAG), after
  * tn_rt_check: comm, count, datatype, buffer, rank and tag, in that order.
@@ -109,25 +127,15 @@ static inline int tn_check_send(const char *fname, const void *buf, MPI_Aint cou
                                 MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                                 tn_comm_t **c, tn_datatype_t **dt)
 {
-    tn_comm_t *cp = tn_comm_get(comm);
-    tn_datatype_t *dp = tn_datatype_get(datatype);
-    if (__builtin_expect(!tn_check_plain(buf, count, dest, tag, cp, dp), 0))
-        return tn_check_send_slow(fname, buf, count, datatype, dest, tag, comm, c, dt);
-    *c = cp;
-    *dt = dp;
-    return MPI_SUCCESS;
+    return tn_check_envelope(fname, buf, count, datatype, dest, tag, comm, c, dt,
+                             tn_check_send_slow);
 }
 static inline int tn_check_recv(const char *fname, const void *buf, MPI_Aint count,
                                 MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
                                 tn_comm_t **c, tn_datatype_t **dt)
 {
-    tn_comm_t *cp = tn_comm_get(comm);
-    tn_datatype_t *dp = tn_datatype_get(datatype);
-    if (__builtin_expect(!tn_check_plain(buf, count, source, tag, cp, dp), 0))
-        return tn_check_recv_slow(fname, buf, count, datatype, source, tag, comm, c, dt);
-    *c = cp;
-    *dt = dp;
-    return MPI_SUCCESS;
+    return tn_check_envelope(fname, buf, count, datatype, source, tag, comm, c, dt,
+                             tn_check_recv_slow);
 }
 
 #endif
