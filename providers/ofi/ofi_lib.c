@@ -43,12 +43,6 @@ static void rxm_defaults(void)
     const char *want = tn_config.ofi_provider ? tn_config.ofi_provider : getenv("FI_PROVIDER");
     if (!want || !*want || strstr(want, "verbs"))
         setenv("FI_OFI_RXM_USE_SRX", "1", 0);
-    /* Over tcp, rxm's passthru mode hands messages to tcp's own reliable
-     * datagrams without rxm's protocol: measured here (libfabric 1.17, two
-     * ranks, one host) 8-byte latency 5.2 -> 4.8 us and 2-4 MiB bandwidth
-     * 6.1 -> 7.1 GB/s; the whole MPI suite passes either way. */
-    if (want && strstr(want, "tcp"))
-        setenv("FI_OFI_RXM_ENABLE_PASSTHRU", "1", 0);
 }
 
 int tn_ofi_lib_load(const char **why)
