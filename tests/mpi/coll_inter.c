@@ -6,9 +6,9 @@
  * last rank, or rank 0); the others give each group a result made of the
  * remote group's data. Counts: 0, 1 and 1000 elements. Then: a
  * non-commutative user op on a derived type (rank order of the remote group),
- * nonblocking forms several at a time, a persistent one started twice, and
- * the erroneous cases (MPI_Scan, MPI_IN_PLACE) returning MPI_ERR_COMM /
- * MPI_ERR_BUFFER. */
+ * nonblocking forms several at a time, MPI_Comm_dup while one is in flight,
+ * a persistent one started twice, and the erroneous cases (MPI_Scan,
+ * MPI_IN_PLACE) returning MPI_ERR_COMM / MPI_ERR_BUFFER. */
 #include "mtest.h"
 
 static MPI_Comm inter;
@@ -294,6 +294,32 @@ static void nonblocking(void)
         CHECK_EQ(ga[k], val(1 - side, k, 0));
 }
 
+/* MPI_Comm_dup of the intercommunicator (whose internal collectives run in
+ * the local groups) while a nonblocking allreduce on it is in flight, then
+ * collectives on both. */
+static void dup_in_flight(void)
+{
+    enum { N = 8 };
+    int s[N], r[N], r2[N];
+    MPI_Comm dup;
+    MPI_Request req;
+    for (int i = 0; i < N; i++)
+        s[i] = val(side, lrank, i);
+    CHECK_EQ(MPI_Iallreduce(s, r, N, MPI_INT, MPI_SUM, inter, &req), MPI_SUCCESS);
+    CHECK_EQ(MPI_Comm_dup(inter, &dup), MPI_SUCCESS);
+    CHECK_EQ(MPI_Allreduce(s, r2, N, MPI_INT, MPI_SUM, dup), MPI_SUCCESS);
+    CHECK_EQ(MPI_Wait(&req, MPI_STATUS_IGNORE), MPI_SUCCESS);
+    for (int i = 0; i < N; i++) {
+        long want = 0;
+        for (int k = 0; k < rsize; k++)
+            want += val(1 - side, k, i);
+        CHECK_EQ(r[i], want);
+        CHECK_EQ(r2[i], want);
+    }
+    CHECK_EQ(MPI_Barrier(dup), MPI_SUCCESS);
+    MPI_Comm_free(&dup);
+}
+
 /* A persistent allreduce started twice with new contents. */
 static void persistent(void)
 {
@@ -375,6 +401,7 @@ int main(int argc, char **argv)
     reduce_scatter(1);
     noncommutative();
     nonblocking();
+    dup_in_flight();
     persistent();
     barrier();
     errors();
