@@ -2,6 +2,7 @@ src_libmpich_la_SOURCES += \
 	src/mpi/api.h src/mpi/args.h src/mpi/check.h src/mpi/pt2pt.h \
 	src/mpi/init.c \
 	src/mpi/env.c \
+	src/mpi/mem.c \
 	src/mpi/check.c \
 	src/mpi/send.c \
 	src/mpi/recv.c \
