@@ -71,6 +71,9 @@ typedef struct tn_coll_layout {
     tn_datatype_t *const *types;
     int same;
 } tn_coll_layout_t;
+/* Rank (or neighbour) i's block of l. */
+void tn_coll_layout_block(const tn_coll_layout_t *l, int i, char **buf, MPI_Aint *count,
+                          tn_datatype_t **dt);
 int tn_coll_inter_barrier_sched(tn_sched_t *s);
 int tn_coll_inter_bcast_sched(tn_sched_t *s, void *buf, MPI_Aint count, tn_datatype_t *dt,
                               int root);
@@ -92,6 +95,14 @@ int tn_coll_inter_scatter_sched(tn_sched_t *s, const tn_coll_layout_t *sl, void 
  * receives those of rl. */
 int tn_coll_inter_exchange_sched(tn_sched_t *s, const tn_coll_layout_t *sl,
                                  const tn_coll_layout_t *rl);
+
+/* Neighbourhood collectives (neighbor.c, MPI 4.1 §8.6): a receive of block i
+ * of rl from sources[i] and a send of block j of sl to dests[j] (either may
+ * be MPI_PROC_NULL). cart: the neighbours come in (-1, +1) pairs per
+ * dimension of a Cartesian topology. */
+int tn_coll_neighbor_sched(tn_sched_t *s, int cart, int indegree, const int *sources,
+                           const tn_coll_layout_t *rl, int outdegree, const int *dests,
+                           const tn_coll_layout_t *sl);
 
 /* Blocking forms. */
 int tn_coll_barrier(tn_comm_t *comm);

@@ -130,23 +130,6 @@ int tn_coll_inter_reduce_scatter_sched(tn_sched_t *s, const void *sbuf, void *rb
 
 /* ---- the linear exchanges ---- */
 
-/* Rank i's block of l. */
-static void block(const tn_coll_layout_t *l, int i, char **buf, MPI_Aint *count,
-                  tn_datatype_t **dt)
-{
-    tn_datatype_t *t = l->types ? l->types[i] : l->dt;
-    MPI_Aint n = l->counts ? l->counts[i] : l->count, off;
-    if (l->types)
-        off = l->displs[i];
-    else if (l->displs)
-        off = l->displs[i] * t->extent;
-    else
-        off = l->same ? 0 : i * n * t->extent;
-    *buf = (char *)l->buf + off;
-    *count = n;
-    *dt = t;
-}
-
 /* With every remote rank, a receive of its block of rl (unless rl is NULL)
  * and a send of its block of sl (unless sl is NULL), TN_COLL_BATCH ranks per
  * round. */
@@ -158,11 +141,11 @@ static int linear(tn_sched_t *s, const tn_coll_layout_t *sl, const tn_coll_layou
         MPI_Aint count;
         tn_datatype_t *dt;
         if (rl) {
-            block(rl, i, &buf, &count, &dt);
+            tn_coll_layout_block(rl, i, &buf, &count, &dt);
             rc = tn_sched_recv(s, buf, count, dt, i);
         }
         if (!rc && sl) {
-            block(sl, i, &buf, &count, &dt);
+            tn_coll_layout_block(sl, i, &buf, &count, &dt);
             rc = tn_sched_send(s, buf, count, dt, i);
         }
         if (!rc && (i + 1) % TN_COLL_BATCH == 0)

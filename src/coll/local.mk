@@ -15,10 +15,12 @@ src_libmpich_la_SOURCES += \
 	src/coll/reduce_scatter.c \
 	src/coll/scan.c \
 	src/coll/inter.c \
+	src/coll/neighbor.c \
 	src/mpi/coll.h \
 	src/mpi/coll.c \
 	src/mpi/coll_nb.c \
-	src/mpi/coll_persist.c
+	src/mpi/coll_persist.c \
+	src/mpi/coll_neighbor.c
 
 # The algorithms alone, over a simulated in-process p2p layer (no library needed).
 if HAVE_CHECK

@@ -39,3 +39,19 @@ int tn_coll_finish(tn_sched_t *s, int rc)
     tn_sched_free(s);
     return rc;
 }
+
+void tn_coll_layout_block(const tn_coll_layout_t *l, int i, char **buf, MPI_Aint *count,
+                          tn_datatype_t **dt)
+{
+    tn_datatype_t *t = l->types ? l->types[i] : l->dt;
+    MPI_Aint n = l->counts ? l->counts[i] : l->count, off;
+    if (l->types)
+        off = l->displs[i];
+    else if (l->displs)
+        off = l->displs[i] * t->extent;
+    else
+        off = l->same ? 0 : i * n * t->extent;
+    *buf = (char *)l->buf + off;
+    *count = n;
+    *dt = t;
+}

@@ -7,11 +7,13 @@
  * Per-rank count and displacement arrays (int, or MPI_Count/MPI_Aint for _c)
  * are widened to MPI_Aint in the schedule's scratch, so they live as long as
  * a nonblocking or persistent operation does. */
+#include <stdlib.h>
 #include "mpi/api.h"
 #include "mpi/check.h"
 #include "mpi/coll.h"
 #include "mpi/pt2pt.h"
 #include "coll/util.h"
+#include "core/topo.h"
 
 /* ---- argument checks ---- */
 
@@ -792,6 +794,73 @@ int tn_mpi_alltoallw(const char *fname, tn_coll_how_t how, const void *sbuf, con
         rc = tn_coll_alltoallw_sched(s, sbuf, in_place ? NULL : a, in_place ? NULL : a + p,
                                      in_place ? NULL : t, rbuf, a + 2 * p, a + 3 * p, t + p);
     }
+    return coll_raise(comm, coll_end(fname, how, s, rc));
+}
+
+/* ---- neighbourhood collectives ---- */
+
+/* One side of a neighbourhood collective with n neighbours, checked, as a
+ * layout: per-neighbour counts and displacements (v; dname names the
+ * latter), also types (w), or one count for each neighbour's block (same:
+ * one block for all). */
+static int neighbor_side(const char *fname, tn_coll_how_t how, tn_sched_t *s, int recv,
+                         const char *dname, const tn_mpi_side_t *x, int n, int v, int w,
+                         int same, enum tn_arr_kind ck, enum tn_arr_kind dk,
+                         tn_coll_layout_t *l)
+{
+    const char *bufname = recv ? "recvbuf" : "sendbuf";
+    MPI_Aint *a = NULL;
+    tn_datatype_t *dt = NULL;
+    int rc = MPI_SUCCESS;
+    *l = (tn_coll_layout_t){.buf = x->buf, .count = x->count, .same = same};
+    if (x->buf == MPI_IN_PLACE)
+        return in_place_error(fname, bufname, NEVER);
+    if (v || w) {
+        rc = arrays(s, 2 * sizeof(MPI_Aint) + (w ? sizeof(tn_datatype_t *) : 0), n, (void **)&a);
+        if (!rc)
+            rc = load_side(fname, recv ? "recvcounts" : "sendcounts", dname, x->counts,
+                           x->displs, ck, dk, n, a, a + n);
+        l->counts = a;
+        l->displs = a + n;
+    }
+    if (!rc && w) { /* buffers may be MPI_BOTTOM with absolute displacements */
+        tn_datatype_t **t = (tn_datatype_t **)(a + 2 * n);
+        size_t bytes;
+        rc = load_types(fname, recv ? "recvtypes" : "sendtypes", x->types, a, n, t, &bytes);
+        for (int i = 0; !rc && i < n; i++)
+            rc = hold(how, s, t[i], NULL);
+        l->types = t;
+    } else if (!rc) {
+        rc = check_data(fname, bufname, x->buf, v ? sum(a, n) : same ? x->count : x->count * n,
+                        x->type, &dt);
+        if (!rc)
+            rc = hold(how, s, dt, NULL);
+        l->dt = dt;
+    }
+    return rc;
+}
+
+int tn_mpi_neighbor(const char *fname, tn_coll_how_t how, enum tn_nbr_kind kind, tn_mpi_side_t snd,
+                    tn_mpi_side_t rcv, enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Comm comm)
+{
+    tn_comm_t *c;
+    tn_sched_t *s;
+    tn_coll_layout_t sl, rl;
+    int in = 0, out = 0, *sources = NULL, *dests = NULL, w = kind == TN_NBR_ALLTOALLW;
+    int rc = coll_begin(fname, how, comm, &c, &s);
+    if (rc)
+        return coll_raise(comm, rc);
+    rc = tn_topo_neighbors(fname, c, &in, &sources, &out, &dests);
+    if (!rc)
+        rc = neighbor_side(fname, how, s, 0, "sdispls", &snd, out, kind == TN_NBR_ALLTOALLV, w,
+                           kind == TN_NBR_ALLGATHER || kind == TN_NBR_ALLGATHERV, ck, dk, &sl);
+    if (!rc)
+        rc = neighbor_side(fname, how, s, 1, kind == TN_NBR_ALLGATHERV ? "displs" : "rdispls",
+                           &rcv, in, kind == TN_NBR_ALLGATHERV || kind == TN_NBR_ALLTOALLV, w, 0,
+                           ck, dk, &rl);
+    if (!rc)
+        rc = tn_coll_neighbor_sched(s, c->topo == MPI_CART, in, sources, &rl, out, dests, &sl);
+    free(sources); /* the schedule has its own copy of the ranks */
     return coll_raise(comm, coll_end(fname, how, s, rc));
 }
 

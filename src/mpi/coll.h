@@ -63,4 +63,25 @@ int tn_mpi_alltoallw(const char *fname, tn_coll_how_t how, const void *sbuf, con
                      const void *rcounts, const void *rdispls, const MPI_Datatype *rtypes,
                      enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Comm comm);
 
+/* Neighbourhood collectives (MPI 4.1 §8.6; coll_neighbor.c has the entry
+ * points). One side, send or receive, as the caller gave it: count elements
+ * of type per neighbour, or counts[] and displs[] (elements of type, or bytes
+ * with the w-form's types[]). */
+enum tn_nbr_kind {
+    TN_NBR_ALLGATHER,
+    TN_NBR_ALLGATHERV,
+    TN_NBR_ALLTOALL,
+    TN_NBR_ALLTOALLV,
+    TN_NBR_ALLTOALLW
+};
+typedef struct tn_mpi_side {
+    const void *buf;
+    MPI_Aint count;
+    const void *counts, *displs;
+    MPI_Datatype type;
+    const MPI_Datatype *types;
+} tn_mpi_side_t;
+int tn_mpi_neighbor(const char *fname, tn_coll_how_t how, enum tn_nbr_kind kind, tn_mpi_side_t snd,
+                    tn_mpi_side_t rcv, enum tn_arr_kind ck, enum tn_arr_kind dk, MPI_Comm comm);
+
 #endif
