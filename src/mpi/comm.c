@@ -3,6 +3,7 @@
 #include "mpi/api.h"
 #include "mpi/args.h"
 #include "mpi/check.h"
+#include "coll/util.h"
 #include "core/comm.h"
 #include "core/info.h"
 #include "p2p/request.h"
@@ -318,6 +319,51 @@ int PMPI_Comm_free(MPI_Comm *comm)
     if ((rc = tn_comm_free(c)))
         return tn_err_raise_comm(h, rc);
     *comm = MPI_COMM_NULL;
+    return MPI_SUCCESS;
+}
+
+/* A barrier over the communicator (both groups of an intercommunicator), so
+ * that every member has stopped communicating on it, then MPI_Comm_free. */
+TN_API(Comm_disconnect)
+int PMPI_Comm_disconnect(MPI_Comm *comm)
+{
+    const char *fname = "MPI_Comm_disconnect";
+    tn_comm_t *c;
+    tn_sched_t *s;
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_mpi_need(fname, "comm", comm);
+    if (rc)
+        return tn_err_raise(rc);
+    MPI_Comm h = *comm;
+    if ((rc = tn_check_comm(fname, h, &c)))
+        return tn_err_raise_comm(h, rc);
+    if (c == tn_comm_world || c == tn_comm_self)
+        return tn_err_raise_comm(h, tn_err_set(MPI_ERR_COMM, "%s: %s is predefined and can not "
+                                                             "be disconnected",
+                                               fname, c->name));
+    if (!(rc = tn_sched_create(c, fname, &s)))
+        rc = tn_coll_finish(s, c->remote_group ? tn_coll_inter_barrier_sched(s)
+                                               : tn_coll_barrier_sched(s));
+    if (!rc)
+        rc = tn_comm_free(c);
+    if (rc)
+        return tn_err_raise_comm(h, rc);
+    *comm = MPI_COMM_NULL;
+    return MPI_SUCCESS;
+}
+
+/* Tern starts no processes with MPI_Comm_spawn, so no process has a parent. */
+TN_API(Comm_get_parent)
+int PMPI_Comm_get_parent(MPI_Comm *parent)
+{
+    const char *fname = "MPI_Comm_get_parent";
+    int rc = tn_rt_check(fname);
+    if (!rc)
+        rc = tn_mpi_need(fname, "parent", parent);
+    if (rc)
+        return tn_err_raise(rc);
+    *parent = MPI_COMM_NULL;
     return MPI_SUCCESS;
 }
 
