@@ -299,35 +299,11 @@ int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *ne
     return MPI_SUCCESS;
 }
 
-TN_API(Comm_free)
-int PMPI_Comm_free(MPI_Comm *comm)
+/* MPI_Comm_free and MPI_Comm_disconnect of a user communicator; disconnect
+ * first runs a barrier over it (both groups of an intercommunicator), so
+ * that every member has stopped communicating on it. */
+static int comm_release(const char *fname, MPI_Comm *comm, int disconnect)
 {
-    const char *fname = "MPI_Comm_free";
-    tn_comm_t *c;
-    int rc = tn_rt_check(fname);
-    if (!rc)
-        rc = tn_mpi_need(fname, "comm", comm);
-    if (rc)
-        return tn_err_raise(rc);
-    MPI_Comm h = *comm;
-    if ((rc = tn_check_comm(fname, h, &c)))
-        return tn_err_raise_comm(h, rc);
-    if (c == tn_comm_world || c == tn_comm_self)
-        return tn_err_raise_comm(h, tn_err_set(MPI_ERR_COMM, "%s: %s is predefined and can not "
-                                                             "be freed",
-                                               fname, c->name));
-    if ((rc = tn_comm_free(c)))
-        return tn_err_raise_comm(h, rc);
-    *comm = MPI_COMM_NULL;
-    return MPI_SUCCESS;
-}
-
-/* A barrier over the communicator (both groups of an intercommunicator), so
- * that every member has stopped communicating on it, then MPI_Comm_free. */
-TN_API(Comm_disconnect)
-int PMPI_Comm_disconnect(MPI_Comm *comm)
-{
-    const char *fname = "MPI_Comm_disconnect";
     tn_comm_t *c;
     tn_sched_t *s;
     int rc = tn_rt_check(fname);
@@ -340,9 +316,10 @@ int PMPI_Comm_disconnect(MPI_Comm *comm)
         return tn_err_raise_comm(h, rc);
     if (c == tn_comm_world || c == tn_comm_self)
         return tn_err_raise_comm(h, tn_err_set(MPI_ERR_COMM, "%s: %s is predefined and can not "
-                                                             "be disconnected",
-                                               fname, c->name));
-    if (!(rc = tn_sched_create(c, fname, &s)))
+                                                             "be %s",
+                                               fname, c->name,
+                                               disconnect ? "disconnected" : "freed"));
+    if (disconnect && !(rc = tn_sched_create(c, fname, &s)))
         rc = tn_coll_finish(s, c->remote_group ? tn_coll_inter_barrier_sched(s)
                                                : tn_coll_barrier_sched(s));
     if (!rc)
@@ -351,6 +328,18 @@ int PMPI_Comm_disconnect(MPI_Comm *comm)
         return tn_err_raise_comm(h, rc);
     *comm = MPI_COMM_NULL;
     return MPI_SUCCESS;
+}
+
+TN_API(Comm_free)
+int PMPI_Comm_free(MPI_Comm *comm)
+{
+    return comm_release("MPI_Comm_free", comm, 0);
+}
+
+TN_API(Comm_disconnect)
+int PMPI_Comm_disconnect(MPI_Comm *comm)
+{
+    return comm_release("MPI_Comm_disconnect", comm, 1);
 }
 
 /* Tern starts no processes with MPI_Comm_spawn, so no process has a parent. */
