@@ -10,6 +10,8 @@
  *   tn_shm_ctl_t[n]              per rank: sleeping flag, pid, socket name
  *   tn_shm_ring_ctl_t[n(n-1)]    per ordered pair: the consumer's head
  *   ring data[n(n-1)]            per ordered pair: ring_bytes (a power of two)
+ *   node memory                  n * TN_TP_NODE_MEM_PER_RANK bytes, page-aligned,
+ *                                for the upper layers' node-local collectives
  *
  * Rings are single-producer single-consumer byte rings of records that start
  * on a cache line and never wrap (a PAD record skips to the ring's start):
@@ -57,7 +59,7 @@
 #include "transport/transport.h"
 
 #define TN_SHM_MAGIC 0x314d4853204e5254ull /* "TRN SHM1" */
-#define TN_SHM_VERSION 2
+#define TN_SHM_VERSION 3
 #define TN_SHM_LINE 64
 #define TN_SHM_CTL_BYTES 128 /* two lines: adjacent-line prefetch stays out */
 #define TN_SHM_HDR_MAX 256
@@ -235,6 +237,9 @@ void tn_shm_seg_joined(tn_shm_t *s);
 int tn_shm_seg_wait(tn_shm_t *s, uint32_t *counter, const char *what);
 /* Unmaps, and unlinks the name if it may still exist. */
 void tn_shm_seg_release(tn_shm_t *s);
+/* The node memory (transport.h). */
+int tn_shm_node_mem(tn_tp_t *tp, void **base, size_t *len);
+void tn_shm_node_wake(tn_tp_t *tp, const int *locals, int n);
 
 /* shm_ring.c */
 int tn_shm_am_send(tn_tp_t *tp, int peer, unsigned am_id, const void *hdr, size_t hdr_len,

@@ -231,4 +231,6 @@ const tn_transport_ops_t tn_shm_ops = {
     .mem_reg = tn_shm_mem_reg,
     .mem_dereg = tn_shm_mem_dereg,
     .get = tn_shm_get,
+    .node_mem = tn_shm_node_mem,
+    .node_wake = tn_shm_node_wake,
 };

@@ -28,13 +28,29 @@ static size_t data_offset(int n)
     return tn_shm_align(TN_SHM_CTL_BYTES * (1 + (size_t)n + npairs(n)), SHM_PAGE);
 }
 
+static size_t node_mem_bytes(int n)
+{
+    return tn_shm_align((size_t)n * TN_TP_NODE_MEM_PER_RANK, SHM_PAGE);
+}
+
 void tn_shm_seg_layout(int n, uint64_t *ring_bytes, size_t *seg_bytes)
 {
     uint64_t r = TN_SHM_RING_MAX;
     while (r > TN_SHM_RING_MIN && r * npairs(n) > TN_SHM_RING_BUDGET)
         r /= 2;
     *ring_bytes = r;
-    *seg_bytes = data_offset(n) + npairs(n) * r;
+    *seg_bytes = data_offset(n) + npairs(n) * r + node_mem_bytes(n);
+}
+
+int tn_shm_node_mem(tn_tp_t *tp, void **base, size_t *len)
+{
+    tn_shm_t *s = (tn_shm_t *)tp;
+    size_t bytes = node_mem_bytes(s->nlocal);
+    if (!s->seg)
+        return MPI_ERR_OTHER; /* alone on the node: no segment */
+    *base = (unsigned char *)s->seg + s->seg_bytes - bytes;
+    *len = bytes;
+    return MPI_SUCCESS;
 }
 
 /* The ring of the ordered pair (from, to). */

@@ -207,6 +207,21 @@ void tn_shm_wake_send(tn_shm_tx_t *tx)
         tn_shm_wake_peer(tx);
 }
 
+void tn_shm_node_wake(tn_tp_t *tp, const int *locals, int n)
+{
+    tn_shm_t *s = (tn_shm_t *)tp;
+    /* a rank that publishes is busy: its next wait spins before it arms */
+    if (s->idle | s->armed)
+        tn_shm_wake_busy(s);
+    /* the caller's stores were plain releases: without the sleepers' fence
+     * (see shm.h, "Waking") they must be ordered before the flag reads here */
+    if (!s->asym_fence)
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int i = 0; i < n; i++)
+        if (locals[i] != s->me)
+            tn_shm_wake_check(&s->tx[locals[i]]);
+}
+
 void tn_shm_wake_busy(tn_shm_t *s)
 {
     s->idle = 0;

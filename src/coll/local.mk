@@ -1,6 +1,6 @@
 # Collective algorithms (src/coll) and their API chapter (src/mpi/coll*.c).
 src_libmpich_la_SOURCES += \
-	src/coll/coll.h src/coll/util.h src/coll/sched.h src/coll/select.h \
+	src/coll/coll.h src/coll/util.h src/coll/sched.h src/coll/select.h src/coll/node.h \
 	src/coll/util.c \
 	src/coll/sched.c \
 	src/coll/select.c \
@@ -16,6 +16,7 @@ src_libmpich_la_SOURCES += \
 	src/coll/scan.c \
 	src/coll/inter.c \
 	src/coll/neighbor.c \
+	src/coll/node.c \
 	src/mpi/coll.h \
 	src/mpi/coll.c \
 	src/mpi/coll_nb.c \

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/error.h"
+#include "coll/node.h"
 #include "coll/select.h"
 
 #define BCAST_SHORT 12288 /* below, or with fewer than BCAST_MIN_PROCS: binomial */
@@ -36,10 +37,12 @@ struct op_desc {
         (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 
 static const struct op_desc ops[TN_COLL_NOPS] = {
-    [TN_COLL_BARRIER] = {"BARRIER", ALGOS("dissemination")},
-    [TN_COLL_BCAST] = {"BCAST", ALGOS("binomial", "scatter_rdbl", "scatter_ring", "pipeline")},
-    [TN_COLL_REDUCE] = {"REDUCE", ALGOS("binomial", "rabenseifner")},
-    [TN_COLL_ALLREDUCE] = {"ALLREDUCE", ALGOS("recursive_doubling", "rabenseifner", "ring")},
+    [TN_COLL_BARRIER] = {"BARRIER", ALGOS("dissemination", "node")},
+    [TN_COLL_BCAST] = {"BCAST",
+                       ALGOS("binomial", "scatter_rdbl", "scatter_ring", "pipeline", "node")},
+    [TN_COLL_REDUCE] = {"REDUCE", ALGOS("binomial", "rabenseifner", "node")},
+    [TN_COLL_ALLREDUCE] = {"ALLREDUCE",
+                           ALGOS("recursive_doubling", "rabenseifner", "ring", "node")},
     [TN_COLL_GATHER] = {"GATHER", ALGOS("binomial", "linear")},
     [TN_COLL_GATHERV] = {"GATHERV", ALGOS("linear")},
     [TN_COLL_SCATTER] = {"SCATTER", ALGOS("binomial", "linear")},
@@ -105,9 +108,32 @@ static int table(enum tn_coll_op op, int p, size_t bytes, int commute)
     }
 }
 
-/* Whether algo can serve an op that does (not) commute. */
+static int node_algo(enum tn_coll_op op)
+{
+    switch (op) {
+    case TN_COLL_BARRIER:
+        return TN_BARRIER_NODE;
+    case TN_COLL_BCAST:
+        return TN_BCAST_NODE;
+    case TN_COLL_REDUCE:
+        return TN_REDUCE_NODE;
+    case TN_COLL_ALLREDUCE:
+        return TN_ALLREDUCE_NODE;
+    default:
+        return -1;
+    }
+}
+
+int tn_coll_node_wanted(enum tn_coll_op op)
+{
+    return forced[op] < 0 || forced[op] == node_algo(op);
+}
+
+/* Whether algo can serve a schedule for an op that does (not) commute. */
 static int serves(enum tn_coll_op op, int algo, int commute)
 {
+    if (algo == node_algo(op))
+        return 0;
     if (commute)
         return 1;
     switch (op) {
@@ -213,11 +239,15 @@ void tn_coll_select_describe(FILE *out)
         "    reduce_scatter  reduce_scatterv if not commutative; pairwise if total >= %d;\n"
         "                    else recursive_halving\n"
         "    others          their first algorithm\n"
+        "  Blocking barrier, bcast, reduce and allreduce of up to %d bytes (contiguous\n"
+        "  data for the reductions) take node, through memory every rank maps, when\n"
+        "  all ranks of the communicator share a node and reach each other through\n"
+        "  shared memory; the table applies to the others.\n"
         "  On intercommunicators the table picks the algorithm of each local part\n"
         "  (broadcast, reduction, scatter in one group); data crosses between the\n"
         "  groups' first ranks, or directly between every pair of ranks for the\n"
         "  gathers, scatters, allgathers and alltoalls.\n",
         BCAST_SHORT, BCAST_MIN_PROCS, BCAST_PIPELINE, BCAST_LONG, REDUCE_SHORT, ALLREDUCE_SHORT,
         ALLREDUCE_RING, ALLGATHER_LONG, ALLGATHER_SHORT, ALLTOALL_SHORT, ALLTOALL_MIN_PROCS,
-        ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG);
+        ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG, TN_COLL_NODE_MAX);
 }

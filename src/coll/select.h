@@ -39,10 +39,23 @@ enum tn_coll_op {
     TN_COLL_NOPS
 };
 
-enum { TN_BARRIER_DISSEMINATION };
-enum { TN_BCAST_BINOMIAL, TN_BCAST_SCATTER_RDBL, TN_BCAST_SCATTER_RING, TN_BCAST_PIPELINE };
-enum { TN_REDUCE_BINOMIAL, TN_REDUCE_RABENSEIFNER };
-enum { TN_ALLREDUCE_RECURSIVE_DOUBLING, TN_ALLREDUCE_RABENSEIFNER, TN_ALLREDUCE_RING };
+/* The *_NODE algorithms are the node-local ones of node.h: blocking calls
+ * only; for a call they can not serve, the table chooses among the others. */
+enum { TN_BARRIER_DISSEMINATION, TN_BARRIER_NODE };
+enum {
+    TN_BCAST_BINOMIAL,
+    TN_BCAST_SCATTER_RDBL,
+    TN_BCAST_SCATTER_RING,
+    TN_BCAST_PIPELINE,
+    TN_BCAST_NODE
+};
+enum { TN_REDUCE_BINOMIAL, TN_REDUCE_RABENSEIFNER, TN_REDUCE_NODE };
+enum {
+    TN_ALLREDUCE_RECURSIVE_DOUBLING,
+    TN_ALLREDUCE_RABENSEIFNER,
+    TN_ALLREDUCE_RING,
+    TN_ALLREDUCE_NODE
+};
 enum { TN_GATHER_BINOMIAL, TN_GATHER_LINEAR }; /* also TN_COLL_SCATTER */
 enum { TN_GATHERV_LINEAR }; /* also TN_COLL_SCATTERV */
 enum { TN_ALLGATHER_RECURSIVE_DOUBLING, TN_ALLGATHER_BRUCK, TN_ALLGATHER_RING }; /* and v */
@@ -57,6 +70,10 @@ enum { TN_SCAN_RECURSIVE_DOUBLING }; /* also TN_COLL_EXSCAN */
  * (select.c says which, per operation), commute whether the op commutes (1
  * for operations without one). */
 int tn_coll_algo(enum tn_coll_op op, int p, size_t bytes, int commute);
+/* Whether a blocking call of op may take its node-local algorithm (when
+ * node.h finds it can): it is the table's first choice, unless another
+ * algorithm is forced. */
+int tn_coll_node_wanted(enum tn_coll_op op);
 
 /* Reads TERN_<OP>_ALGO (MPI_Init; later calls do nothing); returns an MPI
  * error code. crowded: this node's ranks outnumber its cores. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coll/coll.h"
+#include "coll/node.h"
 #include "core/comm.h"
 #include "core/error.h"
 #include "core/handle.h"
@@ -117,6 +118,7 @@ void tn_comm_release(tn_comm_t *c)
 {
     if (--c->refs > 0)
         return;
+    tn_coll_node_release(c);
     tn_topo_free(c);
     tn_info_release(c->info);
     if (c->local_comm)

@@ -35,6 +35,7 @@ typedef struct tn_comm {
     void *topo_data;
     struct tn_info *info;       /* hints from MPI_Comm_set_info / _dup_with_info, or NULL */
     struct tn_comm *local_comm; /* intercomms: intracomm over the local group; NULL for intra */
+    struct tn_coll_node *node;  /* node-local collectives (coll/node.h); NULL until first used */
 } tn_comm_t;
 
 extern tn_comm_t *tn_comm_world, *tn_comm_self;

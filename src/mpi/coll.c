@@ -12,6 +12,7 @@
 #include "mpi/check.h"
 #include "mpi/coll.h"
 #include "mpi/pt2pt.h"
+#include "coll/node.h"
 #include "coll/util.h"
 #include "core/topo.h"
 
@@ -149,6 +150,19 @@ static int coll_end(const char *fname, tn_coll_how_t how, tn_sched_t *s, int rc)
     return rc ? rc : tn_mpi_request_out(fname, r, how.request);
 }
 
+/* Whether the node-local algorithms (coll/node.h) may serve the call. */
+static int node_may(tn_coll_how_t how, const tn_comm_t *c)
+{
+    return how.mode == TN_COLL_BLOCKING && !c->remote_group;
+}
+
+/* A call the node-local algorithm served (rc: how that went) needs no schedule. */
+static int node_end(tn_sched_t *s, int rc)
+{
+    tn_sched_free(s);
+    return rc;
+}
+
 static int coll_raise(MPI_Comm comm, int rc)
 {
     return rc ? tn_err_raise_comm(comm, rc) : MPI_SUCCESS;
@@ -230,7 +244,9 @@ int tn_mpi_barrier(const char *fname, tn_coll_how_t how, MPI_Comm comm)
 {
     tn_comm_t *c;
     tn_sched_t *s;
-    int rc = coll_begin(fname, how, comm, &c, &s);
+    int rc = coll_begin(fname, how, comm, &c, &s), nrc;
+    if (!rc && node_may(how, c) && (nrc = tn_coll_node_barrier(c)) != TN_COLL_NODE_NO)
+        return coll_raise(comm, node_end(s, nrc));
     if (!rc)
         rc = coll_end(fname, how, s,
                       c->remote_group ? tn_coll_inter_barrier_sched(s) : tn_coll_barrier_sched(s));
@@ -243,12 +259,15 @@ int tn_mpi_bcast(const char *fname, tn_coll_how_t how, void *buf, MPI_Aint count
     tn_comm_t *c;
     tn_datatype_t *dt = NULL;
     tn_sched_t *s;
-    int rc = coll_begin(fname, how, comm, &c, &s);
+    int rc = coll_begin(fname, how, comm, &c, &s), nrc;
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
     if (!rc && !inter_idle(c, root))
         rc = check_data(fname, "buffer", buf, count, type, &dt);
+    if (!rc && node_may(how, c) &&
+        (nrc = tn_coll_node_bcast(c, buf, count, dt, root)) != TN_COLL_NODE_NO)
+        return coll_raise(comm, node_end(s, nrc));
     if (!rc)
         rc = hold(how, s, dt, NULL);
     if (!rc)
@@ -266,7 +285,7 @@ int tn_mpi_reduce(const char *fname, tn_coll_how_t how, const void *sbuf, void *
     tn_datatype_t *dt = NULL;
     tn_op_t *o = NULL;
     tn_sched_t *s;
-    int rc = coll_begin(fname, how, comm, &c, &s);
+    int rc = coll_begin(fname, how, comm, &c, &s), nrc;
     if (rc)
         return coll_raise(comm, rc);
     rc = tn_check_root(fname, root, c);
@@ -281,6 +300,9 @@ int tn_mpi_reduce(const char *fname, tn_coll_how_t how, const void *sbuf, void *
     else if (!rc) /* the root only receives, the other group only sends */
         rc = root == MPI_ROOT ? check_buf(fname, "recvbuf", rbuf, count, dt)
                               : check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, INTER, 0);
+    if (!rc && node_may(how, c) &&
+        (nrc = tn_coll_node_reduce(c, sbuf, rbuf, count, dt, o, root)) != TN_COLL_NODE_NO)
+        return coll_raise(comm, node_end(s, nrc));
     if (!rc)
         rc = hold(how, s, dt, o);
     if (!rc)
@@ -296,7 +318,7 @@ int tn_mpi_allred(const char *fname, tn_coll_how_t how, enum tn_allred_kind kind
     tn_datatype_t *dt;
     tn_op_t *o;
     tn_sched_t *s;
-    int rc = coll_begin(fname, how, comm, &c, &s);
+    int rc = coll_begin(fname, how, comm, &c, &s), nrc;
     if (rc)
         return coll_raise(comm, rc);
     if (c->remote_group && kind != TN_ALLREDUCE)
@@ -310,6 +332,9 @@ int tn_mpi_allred(const char *fname, tn_coll_how_t how, enum tn_allred_kind kind
     if (!rc)
         rc = check_reduce_bufs(fname, sbuf, rbuf, count, count, dt, c->remote_group ? INTER : NULL,
                                1);
+    if (!rc && kind == TN_ALLREDUCE && node_may(how, c) &&
+        (nrc = tn_coll_node_allreduce(c, sbuf, rbuf, count, dt, o)) != TN_COLL_NODE_NO)
+        return coll_raise(comm, node_end(s, nrc));
     if (!rc)
         rc = hold(how, s, dt, o);
     if (!rc && c->remote_group) {

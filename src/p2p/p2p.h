@@ -13,6 +13,14 @@ void tn_p2p_finalize(void);
 /* World rank peer is lost (from the progress engine, see tn_progress_peer_lost):
  * the operations waiting on it complete with code. */
 void tn_p2p_peer_lost(int peer, int code);
+/* By world rank: the error each lost peer was lost with; NULL until one is. */
+extern int *tn_p2p_lost_codes;
+/* The error world rank peer was lost with, or MPI_SUCCESS. */
+static inline int tn_p2p_lost(int peer_world)
+{
+    return __builtin_expect(tn_p2p_lost_codes != NULL, 0) ? tn_p2p_lost_codes[peer_world]
+                                                          : MPI_SUCCESS;
+}
 
 int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, int tag,
                  tn_comm_t *comm, int ctx_off, int mode, tn_request_t **req);

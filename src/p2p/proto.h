@@ -70,14 +70,6 @@ enum tn_p2p_state {
 void tn_p2p_wait_peer(tn_request_t *r, int state);
 /* Takes r off that list if it is there and sets its state. */
 void tn_p2p_unwait(tn_request_t *r, int state);
-/* By world rank: the error each lost peer was lost with; NULL until one is. */
-extern int *tn_p2p_lost_codes;
-/* The error world rank peer was lost with, or MPI_SUCCESS. */
-static inline int tn_p2p_lost(int peer_world)
-{
-    return __builtin_expect(tn_p2p_lost_codes != NULL, 0) ? tn_p2p_lost_codes[peer_world]
-                                                          : MPI_SUCCESS;
-}
 void tn_p2p_lost_finalize(void);
 
 static inline uint64_t tn_p2p_id(tn_request_t *r)

@@ -62,6 +62,7 @@ static struct {
     unsigned pass;                /* passes since the last full one */
     tn_tp_t **peer;               /* world_size entries, filled on first use */
     int *node_of;
+    int *local_of;                /* world rank -> index on this node, -1 elsewhere */
     int rank, size;
 } reg;
 
@@ -140,17 +141,19 @@ static int publish(const char *name, tn_tp_t *tp)
 /* Locality from the process manager, for intra-node providers. */
 static int locate(tn_tp_params_t *p)
 {
-    if (!(reg.node_of = malloc((size_t)p->size * sizeof(int))))
+    if (!(reg.node_of = malloc((size_t)p->size * sizeof(int))) ||
+        !(reg.local_of = malloc((size_t)p->size * sizeof(int))))
         return TN_ERR_SETMEM("MPI_Init");
     tn_pmi_node_map(p->size, reg.node_of);
     p->node_of = reg.node_of;
     p->local_rank = p->local_size = 0;
     for (int r = 0; r < p->size; r++) {
+        reg.local_of[r] = -1;
         if (reg.node_of[r] != reg.node_of[p->rank])
             continue;
         if (r == p->rank)
             p->local_rank = p->local_size;
-        p->local_size++;
+        reg.local_of[r] = p->local_size++;
     }
     return MPI_SUCCESS;
 }
@@ -272,6 +275,25 @@ int tn_transport_for(int peer, tn_tp_t **tp)
     return choose(peer, tp);
 }
 
+tn_tp_t *tn_transport_node(const int *peers, int n, int *local)
+{
+    tn_tp_t *node = NULL;
+    for (int i = 0; i < n; i++)
+        local[i] = reg.local_of[peers[i]];
+    for (int i = 0; i < n; i++) {
+        tn_tp_t *tp;
+        if (local[i] < 0)
+            return NULL;
+        if (peers[i] == reg.rank)
+            continue;
+        /* a failure here is the p2p fallback's to report */
+        if (tn_transport_for(peers[i], &tp) || !tp->ops->node_mem || (node && tp != node))
+            return NULL;
+        node = tp;
+    }
+    return node;
+}
+
 /* The quiet providers' turn (see TN_TP_QUIET_EVERY). */
 static int quiet_pass(void)
 {
@@ -341,5 +363,6 @@ void tn_transport_finalize(void)
         reg.self->ops->close(reg.self);
     free(reg.peer);
     free(reg.node_of);
+    free(reg.local_of);
     memset(&reg, 0, sizeof(reg));
 }
