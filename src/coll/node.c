@@ -180,12 +180,16 @@ struct wait {
 static int published(void *arg)
 {
     struct wait *w = arg;
-    for (; w->next < w->last; w->next++) {
-        if (__atomic_load_n(&slot(w->nd, w->g, w->next)->seq, __ATOMIC_ACQUIRE) >= w->g)
-            continue;
-        return (w->rc = tn_p2p_lost(w->world[w->next])) != MPI_SUCCESS;
-    }
-    return 1;
+    while (w->next < w->last &&
+           __atomic_load_n(&slot(w->nd, w->g, w->next)->seq, __ATOMIC_ACQUIRE) >= w->g)
+        w->next++;
+    if (w->next == w->last)
+        return 1;
+    /* a member that is gone ends the wait, whoever it is still waits for */
+    for (int r = w->next; tn_p2p_lost_codes && r < w->last; r++)
+        if ((w->rc = tn_p2p_lost(w->world[r])) != MPI_SUCCESS)
+            return 1;
+    return 0;
 }
 
 static int wait_for(const tn_comm_t *c, uint64_t g, int first, int last)

@@ -7,7 +7,8 @@
  * operations with it fail at once. The other ranks wait for rank 0 to be done,
  * and every survivor waits until mpirun has reaped rank 1 before it finalizes
  * (MPI_Finalize fails with a rank gone), so that rank 1's is the job's first
- * failure. Rank 0 prints "shm_lost: OK". */
+ * failure. Then every survivor calls MPI_Allreduce and MPI_Barrier over
+ * MPI_COMM_WORLD: both fail naming rank 1. Rank 0 prints "shm_lost: OK". */
 #include "mtest.h"
 #include "mtest_lost.h"
 
@@ -60,13 +61,18 @@ int main(int argc, char **argv)
                    "a send to rank 1 after it died");
         for (int r = 2; r < size; r++)
             CHECK_EQ(MPI_Send(&v, 1, MPI_INT, r, 9, MPI_COMM_WORLD), MPI_SUCCESS);
-        if (mtest_errs == 0)
-            printf("shm_lost: OK\n");
-        fflush(stdout);
     } else {
         int v;
         CHECK_EQ(MPI_Recv(&v, 1, MPI_INT, 0, 9, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_SUCCESS);
     }
+    /* every survivor: collectives that rank 1 should take part in fail */
+    double x = 1, y = 0;
+    mtest_check_lost(MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
+                     "an allreduce over a world without rank 1");
+    mtest_check_lost(MPI_Barrier(MPI_COMM_WORLD), "a barrier over a world without rank 1");
+    if (rank == 0 && mtest_errs == 0)
+        printf("shm_lost: OK\n");
+    fflush(stdout);
     mtest_wait_reaped(pid1);
     MPI_Finalize();
     free(big);
