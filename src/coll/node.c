@@ -41,11 +41,15 @@ typedef struct area_ctl {
     unsigned char pad[LINE - 8];
 } area_ctl_t;
 
+/* The sequence word ends the line before the data: a small message and its
+ * word lie in one 128-byte pair of lines, which the hardware fetches together. */
 typedef struct slot {
+    unsigned char pad[LINE - 8];
     uint64_t seq; /* the last generation this rank published in this set */
     unsigned char data[TN_COLL_NODE_MAX];
+    unsigned char tail[LINE]; /* slots start on 128-byte boundaries */
 } slot_t;
-_Static_assert(sizeof(slot_t) == TN_COLL_NODE_SLOT, "slot layout");
+_Static_assert(sizeof(slot_t) % (2 * LINE) == 0, "slot layout");
 
 struct tn_coll_node {
     tn_tp_t *tp;
@@ -60,15 +64,18 @@ struct tn_coll_node {
 /* c->node of communicators that do without node memory. */
 static struct tn_coll_node no_node;
 
-/* The layout of node memory for nlocal ranks: area control lines, then the areas. */
+/* Node memory for nlocal ranks: area control lines, then the areas. */
 static size_t area_bytes(int nlocal)
 {
     return 2 * (size_t)nlocal * sizeof(slot_t);
 }
 
+/* The control lines of every possible area come first. */
+#define CTL_BYTES (TN_COLL_NODE_AREAS * sizeof(area_ctl_t))
+
 static int area_count(size_t len, int nlocal)
 {
-    size_t n = len / (sizeof(area_ctl_t) + area_bytes(nlocal));
+    size_t n = len > CTL_BYTES ? (len - CTL_BYTES) / area_bytes(nlocal) : 0;
     return n < TN_COLL_NODE_AREAS ? (int)n : TN_COLL_NODE_AREAS;
 }
 
@@ -123,12 +130,10 @@ static void node_setup(tn_comm_t *c)
             area_free((area_ctl_t *)base + area, NULL, 0);
         goto out;
     }
-    int nareas = area_count(len, nlocal);
     *nd = (struct tn_coll_node){
         .tp = tp,
         .ctl = (area_ctl_t *)base + agreed,
-        .slots = (slot_t *)((unsigned char *)base + (size_t)nareas * sizeof(area_ctl_t) +
-                            (size_t)agreed * area_bytes(nlocal)),
+        .slots = (slot_t *)((unsigned char *)base + CTL_BYTES + (size_t)agreed * area_bytes(nlocal)),
         .p = c->size,
         .me = c->rank,
         .local = local,

@@ -18,8 +18,7 @@
 #include "core/op.h"
 
 #define TN_COLL_NODE_NO (-1)
-#define TN_COLL_NODE_SLOT 1024                      /* one rank's slot: sequence word, data */
-#define TN_COLL_NODE_MAX (TN_COLL_NODE_SLOT - 8)   /* bytes of data a slot holds */
+#define TN_COLL_NODE_MAX 2048 /* bytes of data a rank's slot holds */
 
 int tn_coll_node_barrier(tn_comm_t *c);
 int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *dt, int root);

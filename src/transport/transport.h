@@ -134,7 +134,7 @@ typedef struct tn_transport_ops {
     void (*node_wake)(struct tn_tp *tp, const int *locals, int n);
 } tn_transport_ops_t;
 
-#define TN_TP_NODE_MEM_PER_RANK (36u * 1024)
+#define TN_TP_NODE_MEM_PER_RANK (72u * 1024)
 
 #define TN_TP_ADDR_MAX 256
 #define TN_TP_RKEY_MAX 64

@@ -2,7 +2,7 @@
  * algorithms (one slot per rank, reused every other call) can get wrong:
  * broadcasts from rotating roots with no other call between them (a root may
  * run ahead of slow readers), reduces and allreduces with a non-commutative
- * op (rank order), MPI_IN_PLACE, sizes around 1 KiB, contiguous and
+ * op (rank order), MPI_IN_PLACE, sizes around 2 KiB, contiguous and
  * non-contiguous types (a vector with gaps, MPI_DOUBLE_INT), a sequence of
  * mixed calls every rank draws alike, point-to-point traffic in flight across
  * them, and more communicators alive at once than an MPI keeps fast paths
@@ -13,7 +13,7 @@
 #define ROUNDS 60
 #define NCOMMS 40
 
-static const int sizes[] = {0, 1, 8, 100, 1000, 1016, 1017, 1024, 4096};
+static const int sizes[] = {0, 1, 8, 100, 1000, 1024, 2040, 2048, 2049, 4096};
 #define NSIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
 
 /* The same pseudo-random sequence on every rank. */
