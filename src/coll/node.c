@@ -28,6 +28,8 @@
 #include "coll/node.h"
 #include "coll/coll.h"
 #include "coll/select.h"
+#include "coll/util.h"
+#include "core/error.h"
 #include "core/progress.h"
 #include "p2p/p2p.h"
 #include "transport/transport.h"
@@ -59,6 +61,8 @@ struct tn_coll_node {
     uint64_t gen;   /* calls made */
     uint64_t clear; /* every member is known to have published this generation */
     int *local;     /* local index of each rank, for node_wake */
+    void *tmp;      /* scratch of the large reductions, kept: page faults cost more */
+    size_t tmp_len;
 };
 
 /* c->node of communicators that do without node memory. */
@@ -154,18 +158,28 @@ void tn_coll_node_release(tn_comm_t *c)
     /* every other member is done with the area once it has freed it too */
     if (__atomic_sub_fetch(&nd->ctl->refs, 1, __ATOMIC_ACQ_REL) == 0)
         area_free(nd->ctl, nd->slots, nd->p);
+    free(nd->tmp);
     free(nd->local);
     free(nd);
 }
 
-/* c's node state when a call of op on bytes bytes should use it, else NULL. */
-static struct tn_coll_node *usable(tn_comm_t *c, enum tn_coll_op op, size_t bytes)
+/* c's node state for a call of op, or NULL when node algorithms may not serve it. */
+static struct tn_coll_node *node_of(tn_comm_t *c, enum tn_coll_op op)
 {
-    if (c->remote_group || c->size < 2 || bytes > TN_COLL_NODE_MAX || !tn_coll_node_wanted(op))
+    if (c->remote_group || c->size < 2 || !tn_coll_node_wanted(op))
         return NULL;
     if (__builtin_expect(c->node == NULL, 0))
         node_setup(c);
     return c->node == &no_node ? NULL : c->node;
+}
+
+/* Whether a message of bytes bytes of op goes by reading the peers'
+ * buffers (see below; the sizes are where that measured faster than the
+ * schedules, 4 and 8 ranks on 2 cores). */
+static int by_get(const struct tn_coll_node *nd, enum tn_coll_op op, size_t bytes)
+{
+    size_t from = op == TN_COLL_BCAST ? TN_COLL_NODE_MAX + 1 : TN_COLL_NODE_GET_REDUCE;
+    return op != TN_COLL_ALLREDUCE && bytes >= from && (nd->tp->caps & TN_TP_CAP_GET);
 }
 
 static slot_t *slot(const struct tn_coll_node *nd, uint64_t g, int r)
@@ -225,9 +239,207 @@ static void publish(const struct tn_coll_node *nd, uint64_t g)
     nd->tp->ops->node_wake(nd->tp, nd->local, nd->p);
 }
 
+/* ---- large messages: reading the peers' buffers (the provider's get) ----
+ * Where the provider can read local peers' memory, a message too large for a
+ * slot does not go as messages either: ranks publish the registration keys of
+ * their buffers in their slots and read each other's data directly, with one
+ * synchronisation per phase instead of a round per tree level or ring step.
+ * (The provider offers get where ranks outnumber cores: reads by the
+ * receiver alone are then the cheaper copy.) */
+
+/* A buffer's registration key, as published in a slot. */
+typedef struct buf_key {
+    uint32_t len;
+    unsigned char rkey[TN_TP_RKEY_MAX];
+} buf_key_t;
+
+/* One of this rank's buffers, registered. */
+struct reg {
+    struct tn_tp_mr *mr;
+    buf_key_t key;
+};
+
+static int reg_buf(const struct tn_coll_node *nd, const void *addr, size_t len, struct reg *r)
+{
+    size_t klen = sizeof(r->key.rkey);
+    int rc = nd->tp->ops->mem_reg(nd->tp, (void *)addr, len, &r->mr, r->key.rkey, &klen);
+    r->key.len = rc ? 0 : (uint32_t)klen;
+    if (rc)
+        r->mr = NULL;
+    return rc;
+}
+
+static void unreg_buf(const struct tn_coll_node *nd, struct reg *r)
+{
+    if (r->mr)
+        nd->tp->ops->mem_dereg(nd->tp, r->mr);
+    r->mr = NULL;
+}
+
+struct got {
+    tn_tp_completion_t comp;
+    int done, rc;
+};
+
+static void got_cb(tn_tp_completion_t *comp, int status)
+{
+    struct got *g = (struct got *)comp;
+    g->done = 1;
+    g->rc = status;
+}
+
+static int got_done(void *arg)
+{
+    return ((struct got *)arg)->done;
+}
+
+/* Reads len bytes at offset off of rank r's buffer k into local (registered as mr). */
+static int read_peer(const tn_comm_t *c, const struct tn_coll_node *nd, int r, const buf_key_t *k,
+                     uint64_t off, void *local, size_t len, struct tn_tp_mr *mr)
+{
+    struct got *g;
+    int rc;
+    if (!len)
+        return MPI_SUCCESS;
+    if (!(g = malloc(sizeof(*g))))
+        return TN_ERR_SETMEM("node-local collective");
+    *g = (struct got){{got_cb}, 0, MPI_SUCCESS};
+    rc = nd->tp->ops->get(nd->tp, c->group->world_ranks[r], local, len, mr, k->rkey, k->len, off,
+                          &g->comp);
+    if (rc) {
+        free(g);
+        return rc;
+    }
+    if (!g->done && (rc = tn_progress_wait(got_done, g)))
+        return rc; /* the provider failed: g may still complete, so it stays */
+    rc = g->rc;
+    free(g);
+    return rc;
+}
+
+/* len bytes of scratch, or NULL. */
+static unsigned char *scratch(struct tn_coll_node *nd, size_t len)
+{
+    if (len > nd->tmp_len) {
+        free(nd->tmp);
+        nd->tmp_len = (nd->tmp = malloc(len)) ? len : 0;
+    }
+    return nd->tmp;
+}
+
+/* Publishes k in this rank's slot for generation g. */
+static void publish_key(const struct tn_coll_node *nd, uint64_t g, const buf_key_t *k)
+{
+    memcpy(slot(nd, g, nd->me)->data, k, sizeof(*k));
+    publish(nd, g);
+}
+
+static const buf_key_t *key_of(const struct tn_coll_node *nd, uint64_t g, int r)
+{
+    return (const buf_key_t *)(const void *)slot(nd, g, r)->data;
+}
+
+/* Bcast: the others read the root's buffer, then acknowledge; the root
+ * returns once all have (its buffer is the user's again). start NULL: this
+ * rank could not get a buffer ready (rc), but takes its part all the same. */
+static int bcast_by_get(tn_comm_t *c, struct tn_coll_node *nd, void *start, size_t bytes,
+                        int root, int rc)
+{
+    uint64_t g = ++nd->gen;
+    struct reg mine = {0};
+    if (c->rank == root) {
+        int rc1 = writable(c, nd, g);
+        if (rc1)
+            return rc1;
+        if (start) /* else, or on failure, an empty key: the others fail */
+            rc = reg_buf(nd, start, bytes, &mine);
+        publish_key(nd, g, &mine.key);
+        int rc2 = wait_for(c, g, 0, nd->p);
+        if (!rc2)
+            nd->clear = g;
+        unreg_buf(nd, &mine);
+        return rc ? rc : rc2;
+    }
+    int rc1 = wait_for(c, g, root, root + 1);
+    if (rc1)
+        return rc1;
+    if (start && !(rc = reg_buf(nd, start, bytes, &mine)))
+        rc = read_peer(c, nd, root, key_of(nd, g, root), 0, start, bytes, mine.mr);
+    unreg_buf(nd, &mine);
+    publish(nd, g); /* also after a failure: the root must not wait for ever */
+    return rc;
+}
+
+/* Reduce in three generations: g, every rank publishes the key of its data;
+ * then it reduces its block (block r of count elements cut in p) of
+ * everyone's data, in rank order, into acc; g + 1, it publishes acc's key;
+ * the root reads the blocks from their owners; g + 2, it is done reading.
+ * A rank that fails on the way still publishes every generation, with empty
+ * keys, so that nobody waits for it for ever. src and rstart (the root's):
+ * the data's first bytes, off their offset from the buffer's address (lb).
+ * (Allreduce this way, every rank reading every block, measured no faster
+ * than Rabenseifner's schedule here: it is left to the table.) */
+static int reduce_by_get(tn_comm_t *c, struct tn_coll_node *nd, const void *src, void *rstart,
+                         MPI_Aint count, tn_datatype_t *dt, tn_op_t *op, int root, MPI_Aint off)
+{
+    int p = nd->p, me = nd->me;
+    size_t esz = (size_t)dt->size, bytes = (size_t)count * esz;
+    MPI_Aint b0 = tn_coll_block_disp(count, p, me), n = tn_coll_block_disp(count, p, me + 1) - b0;
+    size_t blen = (size_t)n * esz;
+    unsigned char *acc = scratch(nd, 2 * blen + 1), *in = acc + blen;
+    struct reg src_reg = {0}, acc_reg = {0}, dst_reg = {0};
+    uint64_t g = nd->gen + 1;
+    int rc, rc2;
+
+    nd->gen += 3;
+    if ((rc = writable(c, nd, g)))
+        return rc; /* a member is lost: nobody waits for this rank */
+    rc = acc ? reg_buf(nd, src, bytes, &src_reg) : TN_ERR_SETMEM("MPI_Reduce");
+    if (!rc)
+        rc = reg_buf(nd, acc, 2 * blen + 1, &acc_reg);
+    publish_key(nd, g, &src_reg.key);
+    if (!rc)
+        rc = wait_for(c, g, 0, p);
+    for (int q = p - 1; q >= 0 && !rc; q--) {
+        unsigned char *data = q == p - 1 ? acc : in;
+        if (q == me)
+            data = (unsigned char *)src + (size_t)b0 * esz;
+        else
+            rc = read_peer(c, nd, q, key_of(nd, g, q), (uint64_t)b0 * esz, data, blen, acc_reg.mr);
+        if (!rc && q == p - 1 && data != acc)
+            memcpy(acc, data, blen);
+        else if (!rc && q < p - 1)
+            rc = tn_op_apply(op, data - off, acc - off, n, dt);
+    }
+    publish_key(nd, g + 1, rc ? &(buf_key_t){0} : &acc_reg.key);
+    if (!rc && me == root) {
+        rc = wait_for(c, g + 1, 0, p);
+        if (!rc)
+            rc = reg_buf(nd, rstart, bytes, &dst_reg);
+        for (int q = 0; q < p && !rc; q++) {
+            MPI_Aint q0 = tn_coll_block_disp(count, p, q);
+            size_t qlen = (size_t)(tn_coll_block_disp(count, p, q + 1) - q0) * esz;
+            unsigned char *to = (unsigned char *)rstart + (size_t)q0 * esz;
+            if (q == me)
+                memcpy(to, acc, qlen);
+            else
+                rc = read_peer(c, nd, q, key_of(nd, g + 1, q), 0, to, qlen, dst_reg.mr);
+        }
+    }
+    publish(nd, g + 2);
+    /* acc must outlive the root's reads of it */
+    rc2 = me == root ? MPI_SUCCESS : wait_for(c, g + 2, root, root + 1);
+    unreg_buf(nd, &dst_reg);
+    unreg_buf(nd, &acc_reg);
+    unreg_buf(nd, &src_reg);
+    return rc ? rc : rc2;
+}
+
+/* ---- the operations ---- */
+
 int tn_coll_node_barrier(tn_comm_t *c)
 {
-    struct tn_coll_node *nd = usable(c, TN_COLL_BARRIER, 0);
+    struct tn_coll_node *nd = node_of(c, TN_COLL_BARRIER);
     if (!nd)
         return TN_COLL_NODE_NO;
     uint64_t g = ++nd->gen;
@@ -241,8 +453,25 @@ int tn_coll_node_barrier(tn_comm_t *c)
 int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *dt, int root)
 {
     size_t bytes = (size_t)count * (size_t)dt->size;
-    struct tn_coll_node *nd = usable(c, TN_COLL_BCAST, bytes);
+    struct tn_coll_node *nd = node_of(c, TN_COLL_BCAST);
+    const void *start;
     if (!nd)
+        return TN_COLL_NODE_NO;
+    if (by_get(nd, TN_COLL_BCAST, bytes)) {
+        /* each rank's own layout: types may differ, only the signature agrees */
+        if (tn_dtype_is_contig(dt, count, buf, &start))
+            return bcast_by_get(c, nd, (void *)start, bytes, root, MPI_SUCCESS);
+        unsigned char *tmp = malloc(bytes);
+        if (tmp && c->rank == root)
+            tn_dtype_pack(dt, buf, count, 0, tmp, bytes);
+        int rc = bcast_by_get(c, nd, tmp, bytes, root,
+                              tmp ? MPI_SUCCESS : TN_ERR_SETMEM("MPI_Bcast"));
+        if (!rc && c->rank != root)
+            tn_dtype_unpack(dt, buf, count, 0, tmp, bytes);
+        free(tmp);
+        return rc;
+    }
+    if (bytes > TN_COLL_NODE_MAX)
         return TN_COLL_NODE_NO;
     uint64_t g = ++nd->gen;
     int rc;
@@ -259,8 +488,8 @@ int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *d
     return MPI_SUCCESS;
 }
 
-/* Reduce (root >= 0) or allreduce (root < 0). Contiguous data only: the
- * slots then hold elements laid out as in the user's buffers. */
+/* Reduce (root >= 0) or allreduce (root < 0). Contiguous data only: slots
+ * and temporary blocks then hold elements laid out as in the user's buffers. */
 static int node_reduce(tn_comm_t *c, const void *sbuf, void *rbuf, MPI_Aint count,
                        tn_datatype_t *dt, tn_op_t *op, int root)
 {
@@ -268,9 +497,14 @@ static int node_reduce(tn_comm_t *c, const void *sbuf, void *rbuf, MPI_Aint coun
     const void *mine = sbuf == MPI_IN_PLACE ? rbuf : sbuf, *start;
     struct tn_coll_node *nd;
     if (!tn_dtype_is_contig(dt, count, mine, &start) ||
-        !(nd = usable(c, root < 0 ? TN_COLL_ALLREDUCE : TN_COLL_REDUCE, bytes)))
+        !(nd = node_of(c, root < 0 ? TN_COLL_ALLREDUCE : TN_COLL_REDUCE)))
         return TN_COLL_NODE_NO;
     MPI_Aint off = (const char *)start - (const char *)mine; /* the data's first byte */
+    if (root >= 0 && by_get(nd, TN_COLL_REDUCE, bytes))
+        return reduce_by_get(c, nd, start, c->rank == root ? (char *)rbuf + off : NULL, count, dt,
+                             op, root, off);
+    if (bytes > TN_COLL_NODE_MAX)
+        return TN_COLL_NODE_NO;
     uint64_t g = ++nd->gen;
     int rc = writable(c, nd, g);
     if (rc)

@@ -242,12 +242,15 @@ void tn_coll_select_describe(FILE *out)
         "  Blocking barrier, bcast, reduce and allreduce of up to %d bytes (contiguous\n"
         "  data for the reductions) take node, through memory every rank maps, when\n"
         "  all ranks of the communicator share a node and reach each other through\n"
-        "  shared memory; the table applies to the others.\n"
+        "  shared memory; so do larger bcasts, and reduces from %d bytes, where ranks\n"
+        "  read each other's memory (cross-memory attach, ranks outnumbering cores);\n"
+        "  the table applies to the others.\n"
         "  On intercommunicators the table picks the algorithm of each local part\n"
         "  (broadcast, reduction, scatter in one group); data crosses between the\n"
         "  groups' first ranks, or directly between every pair of ranks for the\n"
         "  gathers, scatters, allgathers and alltoalls.\n",
         BCAST_SHORT, BCAST_MIN_PROCS, BCAST_PIPELINE, BCAST_LONG, REDUCE_SHORT, ALLREDUCE_SHORT,
         ALLREDUCE_RING, ALLGATHER_LONG, ALLGATHER_SHORT, ALLTOALL_SHORT, ALLTOALL_MIN_PROCS,
-        ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG, TN_COLL_NODE_MAX);
+        ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG, TN_COLL_NODE_MAX,
+        TN_COLL_NODE_GET_REDUCE);
 }

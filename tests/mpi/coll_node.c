@@ -13,7 +13,7 @@
 #define ROUNDS 60
 #define NCOMMS 40
 
-static const int sizes[] = {0, 1, 8, 100, 1000, 1024, 2040, 2048, 2049, 4096};
+static const int sizes[] = {0, 1, 8, 100, 1000, 1024, 2040, 2048, 2049, 4096, 100003, 1048600};
 #define NSIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
 
 /* The same pseudo-random sequence on every rank. */
