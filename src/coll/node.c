@@ -377,8 +377,9 @@ static int bcast_by_get(tn_comm_t *c, struct tn_coll_node *nd, void *start, size
  * A rank that fails on the way still publishes every generation, with empty
  * keys, so that nobody waits for it for ever. src and rstart (the root's):
  * the data's first bytes, off their offset from the buffer's address (lb).
- * (Allreduce this way, every rank reading every block, measured no faster
- * than Rabenseifner's schedule here: it is left to the table.) */
+ * (Allreduce this way, every rank reading every block, or as this reduce
+ * and a broadcast, measured no faster than Rabenseifner's schedule here: it
+ * is left to the table.) */
 static int reduce_by_get(tn_comm_t *c, struct tn_coll_node *nd, const void *src, void *rstart,
                          MPI_Aint count, tn_datatype_t *dt, tn_op_t *op, int root, MPI_Aint off)
 {
