@@ -61,7 +61,7 @@ struct tn_coll_node {
     uint64_t gen;   /* calls made */
     uint64_t clear; /* every member is known to have published this generation */
     int *local;     /* local index of each rank, for node_wake */
-    void *tmp;      /* scratch of the large reductions, kept: page faults cost more */
+    void *tmp;      /* packing buffer of large broadcasts, kept: page faults cost more */
     size_t tmp_len;
 };
 
@@ -173,13 +173,11 @@ static struct tn_coll_node *node_of(tn_comm_t *c, enum tn_coll_op op)
     return c->node == &no_node ? NULL : c->node;
 }
 
-/* Whether a message of bytes bytes of op goes by reading the peers'
- * buffers (see below; the sizes are where that measured faster than the
- * schedules, 4 and 8 ranks on 2 cores). */
-static int by_get(const struct tn_coll_node *nd, enum tn_coll_op op, size_t bytes)
+/* Whether a broadcast of bytes bytes goes by reading the root's buffer (see
+ * below). */
+static int bcast_by_get(const struct tn_coll_node *nd, size_t bytes)
 {
-    size_t from = op == TN_COLL_BCAST ? TN_COLL_NODE_MAX + 1 : TN_COLL_NODE_GET_REDUCE;
-    return op != TN_COLL_ALLREDUCE && bytes >= from && (nd->tp->caps & TN_TP_CAP_GET);
+    return bytes > TN_COLL_NODE_MAX && (nd->tp->caps & TN_TP_CAP_GET);
 }
 
 static slot_t *slot(const struct tn_coll_node *nd, uint64_t g, int r)
@@ -239,13 +237,15 @@ static void publish(const struct tn_coll_node *nd, uint64_t g)
     nd->tp->ops->node_wake(nd->tp, nd->local, nd->p);
 }
 
-/* ---- large messages: reading the peers' buffers (the provider's get) ----
- * Where the provider can read local peers' memory, a message too large for a
- * slot does not go as messages either: ranks publish the registration keys of
- * their buffers in their slots and read each other's data directly, with one
- * synchronisation per phase instead of a round per tree level or ring step.
- * (The provider offers get where ranks outnumber cores: reads by the
- * receiver alone are then the cheaper copy.) */
+/* ---- large broadcasts: reading the root's buffer (the provider's get) ----
+ * Where the provider can read local peers' memory, a broadcast too large for
+ * a slot does not go as messages either: the root publishes its buffer's
+ * registration key in its slot and the others read the data directly, one
+ * synchronisation instead of a rendezvous round per tree level (the provider
+ * offers get where ranks outnumber cores: reads by the receiver alone are
+ * then the cheaper copy). Reduces and allreduces the same way (every rank
+ * reducing its block read from everyone, then gathering) measured slower
+ * than the binomial and Rabenseifner schedules here. */
 
 /* A buffer's registration key, as published in a slot. */
 typedef struct buf_key {
@@ -342,7 +342,7 @@ static const buf_key_t *key_of(const struct tn_coll_node *nd, uint64_t g, int r)
 /* Bcast: the others read the root's buffer, then acknowledge; the root
  * returns once all have (its buffer is the user's again). start NULL: this
  * rank could not get a buffer ready (rc), but takes its part all the same. */
-static int bcast_by_get(tn_comm_t *c, struct tn_coll_node *nd, void *start, size_t bytes,
+static int bcast_read(tn_comm_t *c, struct tn_coll_node *nd, void *start, size_t bytes,
                         int root, int rc)
 {
     uint64_t g = ++nd->gen;
@@ -370,72 +370,6 @@ static int bcast_by_get(tn_comm_t *c, struct tn_coll_node *nd, void *start, size
     return rc;
 }
 
-/* Reduce in three generations: g, every rank publishes the key of its data;
- * then it reduces its block (block r of count elements cut in p) of
- * everyone's data, in rank order, into acc; g + 1, it publishes acc's key;
- * the root reads the blocks from their owners; g + 2, it is done reading.
- * A rank that fails on the way still publishes every generation, with empty
- * keys, so that nobody waits for it for ever. src and rstart (the root's):
- * the data's first bytes, off their offset from the buffer's address (lb).
- * (Allreduce this way, every rank reading every block, or as this reduce
- * and a broadcast, measured no faster than Rabenseifner's schedule here: it
- * is left to the table.) */
-static int reduce_by_get(tn_comm_t *c, struct tn_coll_node *nd, const void *src, void *rstart,
-                         MPI_Aint count, tn_datatype_t *dt, tn_op_t *op, int root, MPI_Aint off)
-{
-    int p = nd->p, me = nd->me;
-    size_t esz = (size_t)dt->size, bytes = (size_t)count * esz;
-    MPI_Aint b0 = tn_coll_block_disp(count, p, me), n = tn_coll_block_disp(count, p, me + 1) - b0;
-    size_t blen = (size_t)n * esz;
-    unsigned char *acc = scratch(nd, 2 * blen + 1), *in = acc + blen;
-    struct reg src_reg = {0}, acc_reg = {0}, dst_reg = {0};
-    uint64_t g = nd->gen + 1;
-    int rc, rc2;
-
-    nd->gen += 3;
-    if ((rc = writable(c, nd, g)))
-        return rc; /* a member is lost: nobody waits for this rank */
-    rc = acc ? reg_buf(nd, src, bytes, &src_reg) : TN_ERR_SETMEM("MPI_Reduce");
-    if (!rc)
-        rc = reg_buf(nd, acc, 2 * blen + 1, &acc_reg);
-    publish_key(nd, g, &src_reg.key);
-    if (!rc)
-        rc = wait_for(c, g, 0, p);
-    for (int q = p - 1; q >= 0 && !rc; q--) {
-        unsigned char *data = q == p - 1 ? acc : in;
-        if (q == me)
-            data = (unsigned char *)src + (size_t)b0 * esz;
-        else
-            rc = read_peer(c, nd, q, key_of(nd, g, q), (uint64_t)b0 * esz, data, blen, acc_reg.mr);
-        if (!rc && q == p - 1 && data != acc)
-            memcpy(acc, data, blen);
-        else if (!rc && q < p - 1)
-            rc = tn_op_apply(op, data - off, acc - off, n, dt);
-    }
-    publish_key(nd, g + 1, rc ? &(buf_key_t){0} : &acc_reg.key);
-    if (!rc && me == root) {
-        rc = wait_for(c, g + 1, 0, p);
-        if (!rc)
-            rc = reg_buf(nd, rstart, bytes, &dst_reg);
-        for (int q = 0; q < p && !rc; q++) {
-            MPI_Aint q0 = tn_coll_block_disp(count, p, q);
-            size_t qlen = (size_t)(tn_coll_block_disp(count, p, q + 1) - q0) * esz;
-            unsigned char *to = (unsigned char *)rstart + (size_t)q0 * esz;
-            if (q == me)
-                memcpy(to, acc, qlen);
-            else
-                rc = read_peer(c, nd, q, key_of(nd, g + 1, q), 0, to, qlen, dst_reg.mr);
-        }
-    }
-    publish(nd, g + 2);
-    /* acc must outlive the root's reads of it */
-    rc2 = me == root ? MPI_SUCCESS : wait_for(c, g + 2, root, root + 1);
-    unreg_buf(nd, &dst_reg);
-    unreg_buf(nd, &acc_reg);
-    unreg_buf(nd, &src_reg);
-    return rc ? rc : rc2;
-}
-
 /* ---- the operations ---- */
 
 int tn_coll_node_barrier(tn_comm_t *c)
@@ -458,18 +392,16 @@ int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *d
     const void *start;
     if (!nd)
         return TN_COLL_NODE_NO;
-    if (by_get(nd, TN_COLL_BCAST, bytes)) {
+    if (bcast_by_get(nd, bytes)) {
         /* each rank's own layout: types may differ, only the signature agrees */
         if (tn_dtype_is_contig(dt, count, buf, &start))
-            return bcast_by_get(c, nd, (void *)start, bytes, root, MPI_SUCCESS);
-        unsigned char *tmp = malloc(bytes);
+            return bcast_read(c, nd, (void *)start, bytes, root, MPI_SUCCESS);
+        unsigned char *tmp = scratch(nd, bytes);
         if (tmp && c->rank == root)
             tn_dtype_pack(dt, buf, count, 0, tmp, bytes);
-        int rc = bcast_by_get(c, nd, tmp, bytes, root,
-                              tmp ? MPI_SUCCESS : TN_ERR_SETMEM("MPI_Bcast"));
+        int rc = bcast_read(c, nd, tmp, bytes, root, tmp ? MPI_SUCCESS : TN_ERR_SETMEM("MPI_Bcast"));
         if (!rc && c->rank != root)
             tn_dtype_unpack(dt, buf, count, 0, tmp, bytes);
-        free(tmp);
         return rc;
     }
     if (bytes > TN_COLL_NODE_MAX)
@@ -489,8 +421,8 @@ int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *d
     return MPI_SUCCESS;
 }
 
-/* Reduce (root >= 0) or allreduce (root < 0). Contiguous data only: slots
- * and temporary blocks then hold elements laid out as in the user's buffers. */
+/* Reduce (root >= 0) or allreduce (root < 0). Contiguous data only: the
+ * slots then hold elements laid out as in the user's buffers. */
 static int node_reduce(tn_comm_t *c, const void *sbuf, void *rbuf, MPI_Aint count,
                        tn_datatype_t *dt, tn_op_t *op, int root)
 {
@@ -501,9 +433,6 @@ static int node_reduce(tn_comm_t *c, const void *sbuf, void *rbuf, MPI_Aint coun
         !(nd = node_of(c, root < 0 ? TN_COLL_ALLREDUCE : TN_COLL_REDUCE)))
         return TN_COLL_NODE_NO;
     MPI_Aint off = (const char *)start - (const char *)mine; /* the data's first byte */
-    if (root >= 0 && by_get(nd, TN_COLL_REDUCE, bytes))
-        return reduce_by_get(c, nd, start, c->rank == root ? (char *)rbuf + off : NULL, count, dt,
-                             op, root, off);
     if (bytes > TN_COLL_NODE_MAX)
         return TN_COLL_NODE_NO;
     uint64_t g = ++nd->gen;

@@ -3,8 +3,8 @@
  * the node memory of the provider that connects them (transport.h, node_mem,
  * says why this departs from "collectives are schedules over p2p"): messages
  * of up to TN_COLL_NODE_MAX bytes through slots in it, and, where the
- * provider reads local peers' memory (get), larger broadcasts and reduces
- * (from TN_COLL_NODE_GET_REDUCE bytes) by reading the peers' buffers.
+ * provider reads local peers' memory (get), larger broadcasts by reading the
+ * root's buffer.
  *
  * Each returns MPI_SUCCESS or an error code when it served the call, or
  * TN_COLL_NODE_NO when the call must take the usual schedule: the
@@ -21,7 +21,6 @@
 
 #define TN_COLL_NODE_NO (-1)
 #define TN_COLL_NODE_MAX 2048 /* bytes of data a rank's slot holds */
-#define TN_COLL_NODE_GET_REDUCE 65536 /* reduces from here read the peers' buffers */
 
 int tn_coll_node_barrier(tn_comm_t *c);
 int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *dt, int root);

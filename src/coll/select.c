@@ -20,6 +20,10 @@
 /* At 2 ranks Rabenseifner is two rounds where the binomial tree is one
  * message: 128 KiB 13 us vs 7, 1 MiB 84 vs 87 (shm, 2 ranks, 2 cores). */
 #define ALLREDUCE_SHORT 2048   /* from here (commutative op): Rabenseifner */
+/* Crowded (see above), reduces stay binomial (1 MiB on 8 ranks, 2 cores:
+ * 360-420 us binomial, 610 Rabenseifner, Open MPI 1080) and allreduces
+ * recursive doubling up to 16 KiB (4 KiB, 8 ranks: 14 us, Rabenseifner 24). */
+#define ALLREDUCE_SHORT_CROWDED 32768
 #define ALLREDUCE_RING 1048576 /* from here, non-power-of-two sizes (commutative): ring */
 #define ALLGATHER_SHORT 81920  /* total; below, on non-power-of-two sizes: Bruck */
 #define ALLGATHER_LONG 524288  /* total; from here: ring */
@@ -81,10 +85,10 @@ static int table(enum tn_coll_op op, int p, size_t bytes, int commute)
             return TN_BCAST_PIPELINE;
         return bytes < BCAST_LONG && is_pof2(p) ? TN_BCAST_SCATTER_RDBL : TN_BCAST_SCATTER_RING;
     case TN_COLL_REDUCE:
-        return commute && bytes >= REDUCE_SHORT && p > 2 ? TN_REDUCE_RABENSEIFNER
-                                                         : TN_REDUCE_BINOMIAL;
+        return commute && bytes >= REDUCE_SHORT && p > 2 && !crowded ? TN_REDUCE_RABENSEIFNER
+                                                                     : TN_REDUCE_BINOMIAL;
     case TN_COLL_ALLREDUCE:
-        if (!commute || bytes < ALLREDUCE_SHORT)
+        if (!commute || bytes < (crowded ? ALLREDUCE_SHORT_CROWDED : ALLREDUCE_SHORT))
             return TN_ALLREDUCE_RECURSIVE_DOUBLING;
         return bytes >= ALLREDUCE_RING && !is_pof2(p) ? TN_ALLREDUCE_RING
                                                       : TN_ALLREDUCE_RABENSEIFNER;
@@ -232,9 +236,11 @@ void tn_coll_select_describe(FILE *out)
         "    bcast           binomial if < %d or p < %d or ranks outnumber cores; pipeline if\n"
         "                    >= %d;\n"
         "                    else scatter_rdbl if < %d and p a power of two, else scatter_ring\n"
-        "    reduce          rabenseifner if commutative, >= %d and p > 2, else binomial\n"
-        "    allreduce       recursive_doubling if < %d or not commutative; ring if >= %d\n"
-        "                    and p not a power of two; else rabenseifner\n"
+        "    reduce          rabenseifner if commutative, >= %d, p > 2 and ranks do not\n"
+        "                    outnumber cores, else binomial\n"
+        "    allreduce       recursive_doubling if < %d (< %d where ranks outnumber cores)\n"
+        "                    or not commutative; ring if >= %d and p not a power of two;\n"
+        "                    else rabenseifner\n"
         "    allgather       recursive_doubling if p a power of two and total < %d; bruck if\n"
         "                    p not a power of two and total < %d; else ring (allgatherv: ring)\n"
         "    alltoall        bruck if block <= %d and p >= %d; linear if < %d; else pairwise\n"
@@ -245,15 +251,14 @@ void tn_coll_select_describe(FILE *out)
         "  Blocking barrier, bcast, reduce and allreduce of up to %d bytes (contiguous\n"
         "  data for the reductions) take node, through memory every rank maps, when\n"
         "  all ranks of the communicator share a node and reach each other through\n"
-        "  shared memory; so do larger bcasts, and reduces from %d bytes, where ranks\n"
-        "  read each other's memory (cross-memory attach, ranks outnumbering cores);\n"
-        "  the table applies to the others.\n"
+        "  shared memory; so do larger bcasts where ranks read each other's memory\n"
+        "  (cross-memory attach, ranks outnumbering cores); the table applies to the\n"
+        "  others.\n"
         "  On intercommunicators the table picks the algorithm of each local part\n"
         "  (broadcast, reduction, scatter in one group); data crosses between the\n"
         "  groups' first ranks, or directly between every pair of ranks for the\n"
         "  gathers, scatters, allgathers and alltoalls.\n",
         BCAST_SHORT, BCAST_MIN_PROCS, BCAST_PIPELINE, BCAST_LONG, REDUCE_SHORT, ALLREDUCE_SHORT,
-        ALLREDUCE_RING, ALLGATHER_LONG, ALLGATHER_SHORT, ALLTOALL_SHORT, ALLTOALL_MIN_PROCS,
-        ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG, TN_COLL_NODE_MAX,
-        TN_COLL_NODE_GET_REDUCE);
+        ALLREDUCE_SHORT_CROWDED, ALLREDUCE_RING, ALLGATHER_LONG, ALLGATHER_SHORT, ALLTOALL_SHORT, ALLTOALL_MIN_PROCS,
+        ALLTOALL_LONG, "a bounded number of messages in flight", REDSCAT_LONG, TN_COLL_NODE_MAX);
 }

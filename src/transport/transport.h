@@ -122,9 +122,9 @@ typedef struct tn_transport_ops {
      * (src/coll/node.c; 8-byte MPI_Allreduce, 4 ranks on 2 cores: 3.7 us as
      * recursive doubling over the rings, about 2 us through node memory),
      * because a rank that finds every contribution in place needs no
-     * rounds, and ranks that share a core need fewer turns on it. Larger
-     * broadcasts and reduces publish get() keys there and read each
-     * other's buffers (1 MiB MPI_Bcast, 8 ranks on 2 cores: 273 us as a
+     * rounds, and ranks that share a core need fewer turns on it. For
+     * larger broadcasts the root publishes a get() key there and the others
+     * read its buffer (1 MiB MPI_Bcast, 8 ranks on 2 cores: 273 us as a
      * binomial tree of rendezvous messages, 148 us so).
      * node_mem gives at least TN_TP_NODE_MEM_PER_RANK bytes per local rank,
      * zeroed at start, at one address in each process; the provider does not
