@@ -293,9 +293,9 @@ static int got_done(void *arg)
     return ((struct got *)arg)->done;
 }
 
-/* Reads len bytes at offset off of rank r's buffer k into local (registered as mr). */
+/* Reads the len bytes of rank r's buffer k into local (registered as mr). */
 static int read_peer(const tn_comm_t *c, const struct tn_coll_node *nd, int r, const buf_key_t *k,
-                     uint64_t off, void *local, size_t len, struct tn_tp_mr *mr)
+                     void *local, size_t len, struct tn_tp_mr *mr)
 {
     struct got *g;
     int rc;
@@ -304,7 +304,7 @@ static int read_peer(const tn_comm_t *c, const struct tn_coll_node *nd, int r, c
     if (!(g = malloc(sizeof(*g))))
         return TN_ERR_SETMEM("node-local collective");
     *g = (struct got){{got_cb}, 0, MPI_SUCCESS};
-    rc = nd->tp->ops->get(nd->tp, c->group->world_ranks[r], local, len, mr, k->rkey, k->len, off,
+    rc = nd->tp->ops->get(nd->tp, c->group->world_ranks[r], local, len, mr, k->rkey, k->len, 0,
                           &g->comp);
     if (rc) {
         free(g);
@@ -342,8 +342,8 @@ static const buf_key_t *key_of(const struct tn_coll_node *nd, uint64_t g, int r)
 /* Bcast: the others read the root's buffer, then acknowledge; the root
  * returns once all have (its buffer is the user's again). start NULL: this
  * rank could not get a buffer ready (rc), but takes its part all the same. */
-static int bcast_read(tn_comm_t *c, struct tn_coll_node *nd, void *start, size_t bytes,
-                        int root, int rc)
+static int bcast_read(tn_comm_t *c, struct tn_coll_node *nd, void *start, size_t bytes, int root,
+                      int rc)
 {
     uint64_t g = ++nd->gen;
     struct reg mine = {0};
@@ -364,7 +364,7 @@ static int bcast_read(tn_comm_t *c, struct tn_coll_node *nd, void *start, size_t
     if (rc1)
         return rc1;
     if (start && !(rc = reg_buf(nd, start, bytes, &mine)))
-        rc = read_peer(c, nd, root, key_of(nd, g, root), 0, start, bytes, mine.mr);
+        rc = read_peer(c, nd, root, key_of(nd, g, root), start, bytes, mine.mr);
     unreg_buf(nd, &mine);
     publish(nd, g); /* also after a failure: the root must not wait for ever */
     return rc;
@@ -429,12 +429,10 @@ static int node_reduce(tn_comm_t *c, const void *sbuf, void *rbuf, MPI_Aint coun
     size_t bytes = (size_t)count * (size_t)dt->size;
     const void *mine = sbuf == MPI_IN_PLACE ? rbuf : sbuf, *start;
     struct tn_coll_node *nd;
-    if (!tn_dtype_is_contig(dt, count, mine, &start) ||
+    if (bytes > TN_COLL_NODE_MAX || !tn_dtype_is_contig(dt, count, mine, &start) ||
         !(nd = node_of(c, root < 0 ? TN_COLL_ALLREDUCE : TN_COLL_REDUCE)))
         return TN_COLL_NODE_NO;
     MPI_Aint off = (const char *)start - (const char *)mine; /* the data's first byte */
-    if (bytes > TN_COLL_NODE_MAX)
-        return TN_COLL_NODE_NO;
     uint64_t g = ++nd->gen;
     int rc = writable(c, nd, g);
     if (rc)
