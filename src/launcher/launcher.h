@@ -42,6 +42,7 @@ struct tn_options {
     int timeout;  /* seconds; 0 for none */
     bool verbose; /* trace PMI traffic on stderr */
     bool keep_going; /* --disable-auto-cleanup: a failed rank does not stop the others */
+    bool no_bind;    /* --bind-to none: ranks keep mpirun's CPU affinity */
 };
 
 /* One output stream of a rank, forwarded line by line. */

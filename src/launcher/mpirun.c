@@ -34,6 +34,10 @@ static const char usage[] =
     "  -host, --host LIST  comma-separated hosts; only this machine is supported\n"
     "  --oversubscribe, --allow-run-as-root\n"
     "                      accepted for compatibility; always allowed\n"
+    "  --bind-to core|none each rank gets an equal share of the cores (default, when\n"
+    "                      the ranks do not outnumber them and mpirun is not itself\n"
+    "                      bound to part of the machine), or keeps mpirun's affinity;\n"
+    "                      the other values Open MPI and hydra take mean core\n"
     "  --disable-auto-cleanup\n"
     "                      a rank that dies or exits without MPI_Finalize is reported,\n"
     "                      but the others are not stopped: they run to their own end\n"
@@ -71,6 +75,7 @@ enum opt_id {
     OPT_ACCEPTED,
     OPT_VERBOSE,
     OPT_KEEP_GOING,
+    OPT_BIND,
     OPT_HELP,
     OPT_VERSION
 };
@@ -95,6 +100,7 @@ static const struct {
     {"v", 0, OPT_VERBOSE},
     {"verbose", 0, OPT_VERBOSE},
     {"disable-auto-cleanup", 0, OPT_KEEP_GOING}, /* hydra: -disable-auto-cleanup */
+    {"bind-to", 1, OPT_BIND},                    /* Open MPI and hydra spell it so */
     {"h", 0, OPT_HELP},
     {"help", 0, OPT_HELP},
     {"version", 0, OPT_VERSION},
@@ -218,6 +224,9 @@ static int apply_option(struct tn_options *opt, struct tn_app *app, const char *
         break;
     case OPT_KEEP_GOING:
         opt->keep_going = true;
+        break;
+    case OPT_BIND:
+        opt->no_bind = !strcmp(args[0], "none");
         break;
     case OPT_HELP:
         fputs(usage, stdout);
