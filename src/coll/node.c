@@ -27,6 +27,7 @@
 #include <string.h>
 #include "coll/node.h"
 #include "coll/coll.h"
+#include "coll/sched.h"
 #include "coll/select.h"
 #include "coll/util.h"
 #include "core/error.h"
@@ -61,8 +62,6 @@ struct tn_coll_node {
     uint64_t gen;   /* calls made */
     uint64_t clear; /* every member is known to have published this generation */
     int *local;     /* local index of each rank, for node_wake */
-    void *tmp;      /* packing buffer of large broadcasts, kept: page faults cost more */
-    size_t tmp_len;
 };
 
 /* c->node of communicators that do without node memory. */
@@ -158,7 +157,6 @@ void tn_coll_node_release(tn_comm_t *c)
     /* every other member is done with the area once it has freed it too */
     if (__atomic_sub_fetch(&nd->ctl->refs, 1, __ATOMIC_ACQ_REL) == 0)
         area_free(nd->ctl, nd->slots, nd->p);
-    free(nd->tmp);
     free(nd->local);
     free(nd);
 }
@@ -317,16 +315,6 @@ static int read_peer(const tn_comm_t *c, const struct tn_coll_node *nd, int r, c
     return rc;
 }
 
-/* len bytes of scratch, or NULL. */
-static unsigned char *scratch(struct tn_coll_node *nd, size_t len)
-{
-    if (len > nd->tmp_len) {
-        free(nd->tmp);
-        nd->tmp_len = (nd->tmp = malloc(len)) ? len : 0;
-    }
-    return nd->tmp;
-}
-
 /* Publishes k in this rank's slot for generation g. */
 static void publish_key(const struct tn_coll_node *nd, uint64_t g, const buf_key_t *k)
 {
@@ -396,12 +384,14 @@ int tn_coll_node_bcast(tn_comm_t *c, void *buf, MPI_Aint count, tn_datatype_t *d
         /* each rank's own layout: types may differ, only the signature agrees */
         if (tn_dtype_is_contig(dt, count, buf, &start))
             return bcast_read(c, nd, (void *)start, bytes, root, MPI_SUCCESS);
-        unsigned char *tmp = scratch(nd, bytes);
+        size_t len;
+        unsigned char *tmp = tn_sched_scratch_take(bytes, &len);
         if (tmp && c->rank == root)
             tn_dtype_pack(dt, buf, count, 0, tmp, bytes);
         int rc = bcast_read(c, nd, tmp, bytes, root, tmp ? MPI_SUCCESS : TN_ERR_SETMEM("MPI_Bcast"));
         if (!rc && c->rank != root)
             tn_dtype_unpack(dt, buf, count, 0, tmp, bytes);
+        tn_sched_scratch_give(tmp, len);
         return rc;
     }
     if (bytes > TN_COLL_NODE_MAX)

@@ -131,6 +131,19 @@ static void scratch_give(struct mem m)
         free(m.p);
     }
 }
+
+void *tn_sched_scratch_take(size_t n, size_t *len)
+{
+    struct mem m = scratch_take(n);
+    *len = m.len;
+    return m.p;
+}
+
+void tn_sched_scratch_give(void *p, size_t len)
+{
+    if (p)
+        scratch_give((struct mem){p, len});
+}
 static tn_sched_t *active; /* started schedules */
 int tn_sched_nready;       /* started schedules whose round is complete */
 

@@ -97,6 +97,10 @@ int tn_sched_hold(tn_sched_t *s, tn_datatype_t *dt, tn_op_t *op);
 int tn_sched_scratch(tn_sched_t *s, MPI_Aint count, const tn_datatype_t *dt, void **buf);
 /* Scratch of nbytes bytes (packed data; tn_coll_bytes() describes it). */
 int tn_sched_scratch_bytes(tn_sched_t *s, size_t nbytes, void **buf);
+/* Scratch outside a schedule, from the same kept blocks (see sched.c): at
+ * least n bytes (*len: how many), or NULL; give it back with its length. */
+void *tn_sched_scratch_take(size_t n, size_t *len);
+void tn_sched_scratch_give(void *p, size_t len);
 
 /* Blocking: runs s to completion and frees it; returns its result. */
 int tn_sched_run(tn_sched_t *s);

@@ -73,25 +73,28 @@ static void check_affine(MPI_Comm comm, int root, int count, int in_place, MPI_D
     free(got);
 }
 
-/* A broadcast of a vector type with gaps: the gaps keep what they held. */
-static void check_vector_bcast(MPI_Comm comm, int root)
+/* A broadcast of n elements of a vector type with gaps (each spans 10
+ * doubles, 6 of them data): the gaps keep what they held. n = 400 is more
+ * than a slot holds. */
+static void check_vector_bcast(MPI_Comm comm, int root, int n)
 {
-    int rank;
+    int rank, len = 10 * n + 2;
     MPI_Datatype vec;
-    double buf[12];
+    double *buf = mtest_malloc((size_t)len * sizeof(double));
     MPI_Comm_rank(comm, &rank);
     MPI_Type_vector(3, 2, 4, MPI_DOUBLE, &vec);
     MPI_Type_commit(&vec);
-    for (int i = 0; i < 12; i++)
+    for (int i = 0; i < len; i++)
         buf[i] = rank == root ? 100 + i : -rank;
-    MPI_Bcast(buf, 1, vec, root, comm);
-    for (int i = 0; i < 12; i++) {
-        int used = i % 4 < 2 && i < 10;
+    MPI_Bcast(buf, n, vec, root, comm);
+    for (int i = 0; i < len; i++) {
+        int used = i < 10 * n && i % 10 % 4 < 2;
         double want = used || rank == root ? 100 + i : -rank;
-        CHECK_MSG(buf[i] == want, "vector bcast root %d elem %d: got %g, expected %g", root, i,
-                  buf[i], want);
+        CHECK_MSG(buf[i] == want, "vector bcast root %d n %d elem %d: got %g, expected %g", root,
+                  n, i, buf[i], want);
     }
     MPI_Type_free(&vec);
+    free(buf);
 }
 
 /* MAXLOC on MPI_DOUBLE_INT, whose elements have a gap after the int. */
@@ -199,7 +202,8 @@ static void exercise(MPI_Comm comm, MPI_Datatype aff, MPI_Op op, unsigned seed)
         default:
             check_minloc(comm);
             check_maxloc(comm);
-            check_vector_bcast(comm, root);
+            check_vector_bcast(comm, root, 1);
+            check_vector_bcast(comm, root, 400);
         }
     }
 }
