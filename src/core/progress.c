@@ -87,13 +87,17 @@ int tn_progress_wait(int (*done)(void *arg), void *arg)
         }
         /* spin, then yield the core, then sleep; providers that wake sleepers
          * arm themselves on the same count (they must not be asked to wake a
-         * rank that only yields) */
-        if (++idle >= tn_config.spin_count && !done(arg)) {
-            if (idle < tn_config.spin_count + tn_config.yield_count)
-                sched_yield();
-            else
-                progress_sleep();
-        }
+         * rank that only yields). done() is asked once more before giving
+         * the core away (shared memory may have changed without an event),
+         * and its yes ends the wait: it is never asked again after one. */
+        if (++idle < tn_config.spin_count)
+            continue;
+        if (done(arg))
+            break;
+        if (idle < tn_config.spin_count + tn_config.yield_count)
+            sched_yield();
+        else
+            progress_sleep();
     }
     return MPI_SUCCESS;
 }

@@ -6,7 +6,9 @@
 /* One pass over every transport; returns events handled, or an error code < 0 negated. */
 int tn_progress_poll(void);
 /* Progresses until done(arg) returns non-zero. Returns MPI_SUCCESS or the
- * error code of a failed transport. */
+ * error code of a failed transport. done may act on what it finds (a matched
+ * probe takes the message out of the queue): once it has returned non-zero it
+ * is not called again. */
 int tn_progress_wait(int (*done)(void *arg), void *arg);
 /* For providers: world rank peer can no longer be reached (it died); code is
  * the error, whose message names the peer and the cause. Every pending
