@@ -16,7 +16,10 @@
  * Wire (host byte order): every SEND is tn_verbs_wire_t, hdr_len bytes of
  * header, then the payload (what remains of the message). The cookie,
  * derived from the job key, drops stray messages; it is a filter, not
- * authentication (the rdma_cm handshake checks it as well).
+ * authentication (the rdma_cm handshake checks it as well). seq numbers each
+ * connection's messages in each direction: RC delivers in order, so a gap
+ * means a device or driver lost one, and the peer fails with an error that
+ * says so rather than a message going missing unseen.
  *
  * Flow control (credits): each side posts a window of W receive buffers to
  * its SRQ for every peer it connects to, before the connection exists, so
@@ -90,7 +93,7 @@ typedef struct tn_verbs_wire {
     uint8_t am_id;    /* < TN_AM_MAX, TN_VERBS_AM_CREDIT or TN_VERBS_AM_BYE */
     uint8_t pad;
     uint16_t credits; /* receive buffers of the sender's the receiver may use again */
-    uint16_t pad2;
+    uint16_t seq;     /* per connection and direction, from 0: catches a lost message */
 } tn_verbs_wire_t;
 
 /* Connect request private data (56 bytes at most over IB/RoCE). */
@@ -281,6 +284,7 @@ typedef struct tn_verbs_peer {
     int due;               /* on the list of peers owed a CREDIT message */
     int busy;              /* on the list of peers with queued operations */
     tn_verbs_credit_t cr;
+    uint16_t tx_seq, rx_seq; /* the next message's wire seq, each way */
     tn_verbs_op_t *qhead, *qtail; /* waiting for the connection, credits or room */
 } tn_verbs_peer_t;
 

@@ -148,6 +148,7 @@ static int qp_create(tn_verbs_t *tp, struct rdma_cm_id *id, int peer)
         tp->inline_known = 1;
     }
     tp->peer[peer].sq_used = 0;
+    tp->peer[peer].tx_seq = tp->peer[peer].rx_seq = 0;
     tn_verbs_credit_init(&tp->peer[peer].cr, tp->window);
     return MPI_SUCCESS;
 }

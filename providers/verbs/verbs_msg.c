@@ -108,8 +108,9 @@ static int post(tn_verbs_t *tp, tn_verbs_op_t *op)
                              .send_flags = IBV_SEND_SIGNALED};
 
     if (op->ctx.kind == TN_VERBS_TX) {
-        uint16_t credits = tn_verbs_credit_take(&p->cr);
+        uint16_t credits = tn_verbs_credit_take(&p->cr), seq = p->tx_seq++;
         memcpy(op->u.tx.buf + offsetof(tn_verbs_wire_t, credits), &credits, sizeof(credits));
+        memcpy(op->u.tx.buf + offsetof(tn_verbs_wire_t, seq), &seq, sizeof(seq));
         sge = (struct ibv_sge){(uint64_t)(uintptr_t)op->u.tx.buf, op->u.tx.len, op->u.tx.lkey};
         wr.opcode = IBV_WR_SEND;
         if (op->u.tx.len <= tp->inline_max)
@@ -256,6 +257,7 @@ static int send_inline(tn_verbs_t *tp, int peer, tn_verbs_wire_t *w, const void 
                              .send_flags = IBV_SEND_SIGNALED | IBV_SEND_INLINE};
 
     w->credits = tn_verbs_credit_take(&tp->peer[peer].cr);
+    w->seq = tp->peer[peer].tx_seq++;
     memcpy(buf, w, sizeof(*w));
     memcpy(buf + sizeof(*w), hdr, w->hdr_len);
     gather(buf + sizeof(*w) + w->hdr_len, iov, iovcnt);
@@ -405,6 +407,16 @@ int tn_verbs_rx_done(tn_verbs_t *tp, tn_verbs_rx_t *rx, const struct ibv_wc *wc)
         return rx_post(tp, rx);
     }
     p = &tp->peer[w.src];
+    if (__builtin_expect(w.seq != p->rx_seq, 0)) { /* see verbs.h: never a silent loss */
+        char why[96];
+        snprintf(why, sizeof(why), "message %u of the connection arrived where %u was due",
+                 (unsigned)w.seq, (unsigned)p->rx_seq);
+        rc = tn_verbs_error(tp, "receiving from", w.src, why);
+        tn_verbs_peer_lost(tp, w.src, rc);
+        rx_post(tp, rx);
+        return rc;
+    }
+    p->rx_seq++;
     tn_verbs_credit_grant(&p->cr, w.credits);
     if (w.am_id == TN_VERBS_AM_BYE)
         p->bye = 1;
