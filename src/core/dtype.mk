@@ -4,10 +4,15 @@ src_libmpich_la_SOURCES += \
 	src/core/dtype_build.c \
 	src/core/dtype_pack.c \
 	src/core/op.c src/core/op.h \
-	src/core/op_kernels.c \
 	src/mpi/datatype.c \
 	src/mpi/op.c \
 	src/mpi/pack.c
+
+# The reduction kernels are built with the vectorizer's flags (see configure.ac).
+noinst_LTLIBRARIES += src/libtn_kernels.la
+src_libtn_kernels_la_SOURCES = src/core/op_kernels.c
+src_libtn_kernels_la_CFLAGS = $(AM_CFLAGS) $(TN_VEC_CFLAGS)
+src_libmpich_la_LIBADD += src/libtn_kernels.la
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_datatype tests/unit/test_op

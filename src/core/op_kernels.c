@@ -28,8 +28,8 @@ enum tclass { C_NONE, C_INT, C_FLOAT, C_COMPLEX, C_LOGICAL, C_BYTE, C_PAIR };
 
 /* Integers: SUM/PROD in the unsigned type UT so overflow wraps. */
 #define INT_KERNELS(T, UT, s)                                          \
-    LOOP(T, max_##s, if (x[i] > y[i]) y[i] = x[i])                     \
-    LOOP(T, min_##s, if (x[i] < y[i]) y[i] = x[i])                     \
+    LOOP(T, max_##s, y[i] = x[i] > y[i] ? x[i] : y[i])                 \
+    LOOP(T, min_##s, y[i] = x[i] < y[i] ? x[i] : y[i])                 \
     LOOP(T, sum_##s, y[i] = (T)((UT)x[i] + (UT)y[i]))                  \
     LOOP(T, prod_##s, y[i] = (T)((UT)x[i] * (UT)y[i]))                 \
     LOOP(T, land_##s, y[i] = (T)(x[i] && y[i]))                        \
@@ -39,14 +39,14 @@ enum tclass { C_NONE, C_INT, C_FLOAT, C_COMPLEX, C_LOGICAL, C_BYTE, C_PAIR };
     LOOP(T, bor_##s, y[i] = (T)(x[i] | y[i]))                          \
     LOOP(T, bxor_##s, y[i] = (T)(x[i] ^ y[i]))
 
-#define FLOAT_KERNELS(T, s)                          \
-    LOOP(T, max_##s, if (x[i] > y[i]) y[i] = x[i])   \
-    LOOP(T, min_##s, if (x[i] < y[i]) y[i] = x[i])   \
-    LOOP(T, sum_##s, y[i] = x[i] + y[i])             \
+#define FLOAT_KERNELS(T, s)                              \
+    LOOP(T, max_##s, y[i] = x[i] > y[i] ? x[i] : y[i])   \
+    LOOP(T, min_##s, y[i] = x[i] < y[i] ? x[i] : y[i])   \
+    LOOP(T, sum_##s, y[i] = x[i] + y[i])                 \
     LOOP(T, prod_##s, y[i] = x[i] * y[i])
 
-#define COMPLEX_KERNELS(T, s)            \
-    LOOP(T, sum_##s, y[i] = x[i] + y[i]) \
+#define COMPLEX_KERNELS(T, s)                \
+    LOOP(T, sum_##s, y[i] = x[i] + y[i])     \
     LOOP(T, prod_##s, y[i] = x[i] * y[i])
 
 /* MINLOC/MAXLOC: the better value wins; on ties the lower index. Fields are

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <complex.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -145,6 +146,81 @@ START_TEST(floating_and_complex)
     tn_complex32_t ca = 1, cb = 2; /* COMPLEX*32 */
     ck_assert_int_eq(reduce(&ca, &cb, 1, MPI_COMPLEX32, MPI_SUM), MPI_SUCCESS);
     ck_assert(cb == 3);
+}
+END_TEST
+
+/* Long buffers, as collectives reduce them: the kernels are vectorized, so
+ * every element (odd counts, a start off the vector alignment, a tail) must
+ * match the element-by-element rule, NaN included: MAX and MIN keep inout's
+ * element unless in's compares greater (less). */
+START_TEST(long_buffers)
+{
+    enum { N = 1037, OFF = 1 };
+    int *ia = malloc((N + OFF) * sizeof(int)), *ib = malloc((N + OFF) * sizeof(int));
+    float *fa = malloc((N + OFF) * sizeof(float)), *fb = malloc((N + OFF) * sizeof(float));
+    double *da = malloc(N * sizeof(double)), *db = malloc(N * sizeof(double));
+    int8_t *ca = malloc(N), *cb = malloc(N);
+    ck_assert(ia && ib && fa && fb && da && db && ca && cb);
+    for (int i = 0; i < N + OFF; i++) {
+        ia[i] = (i * 7919) % 1000 - 500;
+        ib[i] = (i * 104729) % 1000 - 500;
+        fa[i] = (float)ia[i] / 4;
+        fb[i] = (float)ib[i] / 4;
+    }
+    fa[OFF + 5] = NAN; /* in is NaN: inout kept */
+    fb[OFF + 9] = NAN; /* inout is NaN: stays NaN */
+    for (int i = 0; i < N; i++) {
+        da[i] = ia[i] * 0.5;
+        db[i] = ib[i] * 0.5;
+        ca[i] = (int8_t)ia[i];
+        cb[i] = (int8_t)ib[i];
+    }
+
+    int *ir = malloc(N * sizeof(int));
+    float *fr = malloc(N * sizeof(float));
+    double *dr = malloc(N * sizeof(double));
+    int8_t *cr = malloc(N);
+    ck_assert(ir && fr && dr && cr);
+    memcpy(ir, ib + OFF, N * sizeof(int));
+    ck_assert_int_eq(reduce(ia + OFF, ir, N, MPI_INT, MPI_SUM), MPI_SUCCESS);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(ir[i], ia[OFF + i] + ib[OFF + i]);
+    memcpy(ir, ib + OFF, N * sizeof(int));
+    ck_assert_int_eq(reduce(ia + OFF, ir, N, MPI_INT, MPI_MAX), MPI_SUCCESS);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(ir[i], ia[OFF + i] > ib[OFF + i] ? ia[OFF + i] : ib[OFF + i]);
+    memcpy(fr, fb + OFF, N * sizeof(float));
+    ck_assert_int_eq(reduce(fa + OFF, fr, N, MPI_FLOAT, MPI_MIN), MPI_SUCCESS);
+    for (int i = 0; i < N; i++) {
+        float x = fa[OFF + i], y = fb[OFF + i];
+        if (i == 9)
+            ck_assert(isnan(fr[i]));
+        else
+            ck_assert(fr[i] == (x < y ? x : y));
+    }
+    ck_assert(fr[5] == fb[OFF + 5]);
+    memcpy(fr, fb + OFF, N * sizeof(float));
+    ck_assert_int_eq(reduce(fa + OFF, fr, N, MPI_FLOAT, MPI_MAX), MPI_SUCCESS);
+    ck_assert(fr[5] == fb[OFF + 5] && isnan(fr[9]));
+    memcpy(fr, fb + OFF, N * sizeof(float));
+    ck_assert_int_eq(reduce(fa + OFF, fr, N, MPI_FLOAT, MPI_SUM), MPI_SUCCESS);
+    for (int i = 0; i < N; i++)
+        if (i != 5 && i != 9)
+            ck_assert(fr[i] == fa[OFF + i] + fb[OFF + i]);
+    memcpy(dr, db, N * sizeof(double));
+    ck_assert_int_eq(reduce(da, dr, N, MPI_DOUBLE, MPI_PROD), MPI_SUCCESS);
+    for (int i = 0; i < N; i++)
+        ck_assert(dr[i] == da[i] * db[i]);
+    memcpy(cr, cb, N);
+    ck_assert_int_eq(reduce(ca, cr, N, MPI_INT8_T, MPI_SUM), MPI_SUCCESS);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(cr[i], (int8_t)(uint8_t)((uint8_t)ca[i] + (uint8_t)cb[i]));
+    memcpy(cr, cb, N);
+    ck_assert_int_eq(reduce(ca, cr, N, MPI_INT8_T, MPI_MIN), MPI_SUCCESS);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(cr[i], ca[i] < cb[i] ? ca[i] : cb[i]);
+    free(ia), free(ib), free(fa), free(fb), free(da), free(db), free(ca), free(cb);
+    free(ir), free(fr), free(dr), free(cr);
 }
 END_TEST
 
@@ -375,6 +451,7 @@ int main(void)
     tcase_add_test(tc, integers);
     tcase_add_test(tc, logical_and_bitwise);
     tcase_add_test(tc, floating_and_complex);
+    tcase_add_test(tc, long_buffers);
     tcase_add_test(tc, minloc_maxloc_with_ties);
     tcase_add_test(tc, derived_types_elementwise);
     tcase_add_test(tc, user_ops);
