@@ -242,7 +242,11 @@ no_segment() { ! ls /dev/shm/tern-"$mpirun_pid"-* >/dev/null 2>&1; }
 
 cat >leaves_segment <<'EOF'
 #!/bin/bash
-[ "$PMI_RANK" = 0 ] && echo "job $TERN_JOB_ID" && : >"/dev/shm/tern-$TERN_JOB_ID-$$-0000000000000000"
+# rank 0 prints, leaves a segment and dies; the others wait to be stopped (had
+# they died too, mpirun could stop rank 0 before it printed)
+[ "$PMI_RANK" = 0 ] || exec sleep 60
+echo "job $TERN_JOB_ID"
+: >"/dev/shm/tern-$TERN_JOB_ID-$$-0000000000000000"
 kill -KILL $$
 EOF
 chmod +x leaves_segment
