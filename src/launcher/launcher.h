@@ -43,6 +43,7 @@ struct tn_options {
     bool verbose; /* trace PMI traffic on stderr */
     bool keep_going; /* --disable-auto-cleanup: a failed rank does not stop the others */
     bool no_bind;    /* --bind-to none: ranks keep mpirun's CPU affinity */
+    int emulate_ppn; /* --emulate-ppn N: ranks are told of nodes of N; 0: one node */
 };
 
 /* One output stream of a rank, forwarded line by line. */

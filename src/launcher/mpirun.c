@@ -42,6 +42,9 @@ static const char usage[] =
     "                      a rank that dies or exits without MPI_Finalize is reported,\n"
     "                      but the others are not stopped: they run to their own end\n"
     "                      (MPI_Abort, --timeout and signals still stop the whole job)\n"
+    "  --emulate-ppn N     tell the ranks they run on nodes of N ranks each (in rank\n"
+    "                      order), though all run here: ranks on different nodes\n"
+    "                      then talk as across a network (tests multi-node paths)\n"
     "  -v, --verbose       print the PMI messages exchanged with the ranks\n"
     "  -h, --help          show this help;  --version  show the version\n"
     "\n"
@@ -76,6 +79,7 @@ enum opt_id {
     OPT_VERBOSE,
     OPT_KEEP_GOING,
     OPT_BIND,
+    OPT_EMULATE_PPN,
     OPT_HELP,
     OPT_VERSION
 };
@@ -101,6 +105,7 @@ static const struct {
     {"verbose", 0, OPT_VERBOSE},
     {"disable-auto-cleanup", 0, OPT_KEEP_GOING}, /* hydra: -disable-auto-cleanup */
     {"bind-to", 1, OPT_BIND},                    /* Open MPI and hydra spell it so */
+    {"emulate-ppn", 1, OPT_EMULATE_PPN},
     {"h", 0, OPT_HELP},
     {"help", 0, OPT_HELP},
     {"version", 0, OPT_VERSION},
@@ -227,6 +232,11 @@ static int apply_option(struct tn_options *opt, struct tn_app *app, const char *
         break;
     case OPT_BIND:
         opt->no_bind = !strcmp(args[0], "none");
+        break;
+    case OPT_EMULATE_PPN:
+        if (parse_count(args[0], NPROCS_MAX, &opt->emulate_ppn))
+            return usage_error("%s wants a number of ranks per node from 1 to %d, not '%s'",
+                               flag, NPROCS_MAX, args[0]);
         break;
     case OPT_HELP:
         fputs(usage, stdout);

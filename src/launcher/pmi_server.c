@@ -64,9 +64,16 @@ static int kvs_put(const char *key, const char *value)
 int tn_pmisrv_init(const struct tn_job *job)
 {
     snprintf(srv.kvsname, sizeof srv.kvsname, "tern_%d", (int)getpid());
-    /* all ranks on one node, as hydra describes it; MPICH programs need it */
-    char map[64];
-    snprintf(map, sizeof map, "(vector,(0,1,%d))", job->size);
+    /* all ranks on one node, as hydra describes it (MPICH programs need it),
+     * or nodes of --emulate-ppn ranks in rank order, the last one short */
+    int ppn = job->opt->emulate_ppn && job->opt->emulate_ppn < job->size ? job->opt->emulate_ppn
+                                                                         : job->size;
+    int full = job->size / ppn, rest = job->size % ppn;
+    char map[96];
+    if (rest)
+        snprintf(map, sizeof map, "(vector,(0,%d,%d),(%d,1,%d))", full, ppn, full, rest);
+    else
+        snprintf(map, sizeof map, "(vector,(0,%d,%d))", full, ppn);
     if (kvs_put("PMI_process_mapping", map)) {
         tn_mpirun_say("out of memory");
         return -1;

@@ -3,7 +3,9 @@
  * of hanging: posted receives naming it (or MPI_ANY_SOURCE on a communicator
  * that holds it, pending at the time of the loss), sends waiting for its CTS,
  * FIN or synchronous ack, and receives waiting for its rendezvous data. Later
- * receives naming it fail at once; sends to it fail in the provider.
+ * receives and sends naming it fail at once, whichever provider found the
+ * loss: the one that carries them may not have noticed yet (a rank on this
+ * node watched by both shm and a network provider).
  *
  * Requests waiting for a peer's answer are kept in one list. Eager sends never
  * are, so the fast path does not pay for it. Operations a provider still holds

@@ -51,8 +51,8 @@ int tn_p2p_isend(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, i
     }
     r->peer_world = tn_comm_world_rank(comm, dest);
     tn_tp_t *tp;
-    int rc = tn_transport_for(r->peer_world, &tp);
-    if (rc)
+    int rc = tn_p2p_lost(r->peer_world);
+    if (rc || (rc = tn_transport_for(r->peer_world, &tp)))
         goto fail;
     tn_p2p_match_hdr_t hdr = {
         .tag = tag,
@@ -296,6 +296,9 @@ int tn_p2p_send(const void *buf, MPI_Aint count, tn_datatype_t *dt, int dest, in
     if (dest != MPI_PROC_NULL && tn_dtype_is_contig(dt, count, buf, &start)) {
         int peer_world = tn_comm_world_rank(comm, dest);
         size_t bytes = (size_t)dt->size * (size_t)count;
+        int lost = tn_p2p_lost(peer_world);
+        if (lost)
+            return lost;
         if (tn_transport_for(peer_world, &tp) == MPI_SUCCESS && bytes <= tp->eager_max)
             return quick_send(start, bytes, tag, comm, ctx_off, peer_world, tp);
     }

@@ -73,6 +73,13 @@ lines() { [ "$(wc -l <"$1")" -eq "$2" ]; }
 run -n 3 "$PROBE" ok
 check "PMI job exits 0" is "$status" 0
 check "every rank put, fenced and got" is "$(grep -c ' ok (vector,(0,1,3))$' out)" 3
+run --emulate-ppn 2 -n 5 "$PROBE" ok
+check "--emulate-ppn 2: nodes of 2, the last of 1" \
+    eval 'is "$status" 0 && is "$(grep -c " ok (vector,(0,2,2),(2,1,1))$" out)" 5'
+run --emulate-ppn 3 -n 6 "$PROBE" ok
+check "--emulate-ppn 3: two nodes of 3" is "$(grep -c ' ok (vector,(0,2,3))$' out)" 6
+run --emulate-ppn 0 -n 2 "$PROBE" ok
+check "--emulate-ppn 0 is refused" is "$status" 2
 
 "$PROBE" ok >out 2>err
 status=$?
