@@ -411,10 +411,8 @@ int tn_verbs_rx_done(tn_verbs_t *tp, tn_verbs_rx_t *rx, const struct ibv_wc *wc)
         char why[96];
         snprintf(why, sizeof(why), "message %u of the connection arrived where %u was due",
                  (unsigned)w.seq, (unsigned)p->rx_seq);
-        rc = tn_verbs_error(tp, "receiving from", w.src, why);
-        tn_verbs_peer_lost(tp, w.src, rc);
-        rx_post(tp, rx);
-        return rc;
+        tn_verbs_peer_lost(tp, w.src, tn_verbs_error(tp, "receiving from", w.src, why));
+        return rx_post(tp, rx); /* the peer's operations fail, not the provider */
     }
     p->rx_seq++;
     tn_verbs_credit_grant(&p->cr, w.credits);

@@ -30,8 +30,6 @@ struct probe {
 static int probe_once(void *arg)
 {
     struct probe *p = arg;
-    if (p->flag) /* a matched probe holds its message: never take a second */
-        return 1;
     if (p->m)
         p->rc = tn_p2p_improbe(p->source, p->tag, p->comm, &p->flag, &p->m->msg, &p->st);
     else
